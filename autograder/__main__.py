@@ -1,0 +1,188 @@
+"""The instructor's command line: ``python -m autograder COMMAND ...`` (``--help`` on each)."""
+
+import argparse
+import csv
+import json
+import shutil
+import sys
+import time
+from pathlib import Path
+
+from . import paths
+
+
+def cmd_release(args):
+    from .release import release
+
+    start = time.monotonic()
+    for nb in release(args.assignments or None):
+        print(f"released {nb.relative_to(paths.ROOT) if nb.is_relative_to(paths.ROOT) else nb}")
+    print(f"release took {time.monotonic() - start:.1f} s")
+
+
+def _limits(args):
+    from .judge import Limits
+
+    return Limits(test_seconds=args.test_seconds, cell_seconds=args.cell_seconds,
+                  notebook_seconds=args.notebook_seconds, memory_mb=args.memory_mb)
+
+
+def cmd_grade(args):
+    from .grade import grade_class
+    from .report import summary_table
+
+    out = Path(args.out)
+    if args.fresh and (out / "results").exists():
+        shutil.rmtree(out / "results")
+    results = grade_class(args.assignment, args.submissions, out, _limits(args), args.jobs, args.seed)
+    print()
+    print(summary_table(results))
+
+
+def cmd_check(args):
+    """Grade one notebook, for a student or self-learner checking their own work."""
+    from .grade import _prepare_mpl_cache
+    from .judge import Assignment, grade_submission
+    from .report import summary_table
+
+    path = Path(args.notebook)
+    assignment = args.assignment or path.stem
+    asg = Assignment(assignment)
+    scratch = Path(args.cache)
+    res = grade_submission(asg, path, "you", _limits(args), _prepare_mpl_cache(scratch))
+    for t in res.tests:
+        mark = "ok  " if t.status == "passed" else "FAIL"
+        print(f"{mark} {t.test} ({t.points:g}/{t.max_points:g}) {'' if t.status == 'passed' else t.status}")
+        if t.status != "passed":
+            for line in (t.message or "").splitlines()[:12]:
+                print(f"       {line}")
+            if t.hint:
+                print(f"       hint: {t.hint}")
+    for note in res.notes:
+        print("note:", note.splitlines()[0])
+    print(f"\n{res.score:g}/{res.max_score:g} points, status: {res.status}")
+
+
+def cmd_demo(args):
+    from .grade import grade_class
+    from .judge import Assignment
+    from .release import release
+    from .report import summary_table
+    from .samples import write_class
+
+    out = Path(args.out)
+    t0 = time.monotonic()
+    release(args.assignments or None)
+    t_release = time.monotonic() - t0
+    print(f"released assignments/ from solutions/ in {t_release:.1f} s")
+    for name in args.assignments or paths.assignment_names():
+        asg = Assignment(name)
+        subs = out / name / "submissions"
+        if subs.exists():
+            shutil.rmtree(subs)
+        expected = write_class(asg, subs)
+        t1 = time.monotonic()
+        results = grade_class(name, subs, out / name, jobs=args.jobs)
+        t_grade = time.monotonic() - t1
+        print()
+        print(summary_table(results))
+        print()
+        print(f"{'student':<22} {'score':>7} {'expected':>9}  sample")
+        bad = 0
+        for r in results:
+            exp, what = expected[r.student]
+            ok = abs(r.score - exp) < 1e-9
+            bad += not ok
+            print(f"{r.student:<22} {r.score:>7g} {exp:>9g}  {what}{'' if ok else '   <-- UNEXPECTED'}")
+        per = sum(r.seconds for r in results) / max(1, len(results))
+        print(f"\n{name}: graded {len(results)} samples in {t_grade:.1f} s ({per:.1f} s per notebook on one "
+              f"worker); feedback in {out / name / 'feedback'}/")
+        if bad:
+            sys.exit(f"{bad} sample(s) did not get their expected score")
+
+
+def cmd_export(args):
+    """Merge the students.csv of several graded assignments into one table."""
+    table, assignments = {}, []
+    for d in args.graded:
+        path = Path(d) / "students.csv"
+        if not path.exists():
+            sys.exit(f"{path} not found: pass the --out folders of `grade`")
+        with open(path) as f:
+            for row in csv.DictReader(f):
+                if row["assignment"] not in assignments:
+                    assignments.append(row["assignment"])
+                table.setdefault(row["student"], {})[row["assignment"]] = (row["score"], row["status"])
+    out = open(args.to, "w", newline="") if args.to != "-" else sys.stdout
+    w = csv.writer(out, lineterminator="\n")
+    w.writerow(["student", *assignments, "total", "flags"])
+    for student in sorted(table):
+        scores = [table[student].get(a, ("0", "no submission")) for a in assignments]
+        flags = "; ".join(f"{a}: {s}" for a, (_, s) in zip(assignments, scores) if s != "graded")
+        w.writerow([student, *(s for s, _ in scores), f"{sum(float(s) for s, _ in scores):g}", flags])
+    if out is not sys.stdout:
+        out.close()
+        print(f"wrote {args.to}")
+
+
+def cmd_summary(args):
+    from .judge import SubmissionResult
+    from .report import summary_table
+
+    results = [SubmissionResult.from_dict(json.loads(p.read_text())["result"])
+               for p in sorted((Path(args.graded) / "results").glob("*.json"))]
+    print(summary_table(results))
+
+
+def main(argv=None):
+    p = argparse.ArgumentParser(prog="python -m autograder", description=__doc__)
+    sub = p.add_subparsers(dest="command", required=True)
+
+    r = sub.add_parser("release", help="regenerate assignments/ from solutions/")
+    r.add_argument("assignments", nargs="*", help="default: all")
+    r.set_defaults(func=cmd_release)
+
+    def limit_options(q):
+        q.add_argument("--test-seconds", type=float, default=10.0, help="time for one graded test (default 10)")
+        q.add_argument("--cell-seconds", type=float, default=60.0, help="time for one notebook cell (default 60)")
+        q.add_argument("--notebook-seconds", type=float, default=600.0, help="time for one submission (default 600)")
+        q.add_argument("--memory-mb", type=int, default=2048, help="memory of a student's process (default 2048)")
+
+    g = sub.add_parser("grade", help="grade SUBMISSIONS/<student>/<assignment>.ipynb into OUT")
+    g.add_argument("assignment")
+    g.add_argument("submissions")
+    g.add_argument("--out", required=True, help="folder for grades.csv, students.csv, feedback/, results/")
+    g.add_argument("--jobs", type=int, default=None, help="parallel workers (default: every core)")
+    g.add_argument("--seed", type=int, default=0, help="seed of the hidden inputs (default 0)")
+    g.add_argument("--fresh", action="store_true", help="forget saved results and grade everything again")
+    limit_options(g)
+    g.set_defaults(func=cmd_grade)
+
+    c = sub.add_parser("check", help="grade one notebook of yours against the hidden tests")
+    c.add_argument("notebook")
+    c.add_argument("--assignment", help="default: the notebook's file name")
+    c.add_argument("--cache", default=str(paths.ROOT / "out" / ".check"), help=argparse.SUPPRESS)
+    limit_options(c)
+    c.set_defaults(func=cmd_check)
+
+    d = sub.add_parser("demo", help="release, grade the sample class, print the table")
+    d.add_argument("assignments", nargs="*")
+    d.add_argument("--out", default=str(paths.ROOT / "out" / "demo"))
+    d.add_argument("--jobs", type=int, default=None)
+    d.set_defaults(func=cmd_demo)
+
+    e = sub.add_parser("export", help="merge graded assignments into one CSV (student x assignment)")
+    e.add_argument("graded", nargs="+", help="the --out folders of `grade`")
+    e.add_argument("--to", default="-", help="output CSV (default: stdout)")
+    e.set_defaults(func=cmd_export)
+
+    s = sub.add_parser("summary", help="print the table of a graded folder")
+    s.add_argument("graded")
+    s.set_defaults(func=cmd_summary)
+
+    args = p.parse_args(argv)
+    args.func(args)
+
+
+if __name__ == "__main__":
+    main()

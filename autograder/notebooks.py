@@ -1,0 +1,158 @@
+"""Read assignment sources and submitted notebooks, and pick the code the grader runs.
+
+An assignment's source is a jupytext ``py:percent`` file whose ``# %%`` lines carry nbgrader's
+cell metadata. Cells that matter to the grader, by their ``grade_id``:
+
+- ``setup``: the first code cell, imports only; the grader runs the source's copy of it.
+- solution cells (``solution: true``, code): the student's work; run from the submission.
+- test cells (``grade: true``, code): the visible tests; never run by the grader (the judge runs
+  its own hidden checks, outside the student's process, for each of these ids).
+"""
+
+import hashlib
+import json
+from dataclasses import dataclass
+
+import jupytext
+import nbformat
+
+SETUP_ID = "setup"
+
+
+def nbgrader_meta(cell):
+    """Return a cell's nbgrader metadata dict ({} when it has none or it is malformed)."""
+    meta = cell.get("metadata", {}) if isinstance(cell, dict) else {}
+    nbg = meta.get("nbgrader", {}) if isinstance(meta, dict) else {}
+    return nbg if isinstance(nbg, dict) else {}
+
+
+def read_source(path):
+    """Read a py:percent source into a notebook with stable cell ids and no jupytext noise."""
+    nb = jupytext.read(str(path), fmt="py:percent")
+    seen = set()
+    for index, cell in enumerate(nb.cells):
+        cell.metadata.pop("lines_to_next_cell", None)
+        grade_id = nbgrader_meta(cell).get("grade_id")
+        if grade_id:
+            if grade_id in seen:
+                raise ValueError(f"{path}: grade_id '{grade_id}' appears twice")
+            cell_id = grade_id
+        else:
+            digest = hashlib.sha1(f"{index}:{cell.source}".encode()).hexdigest()[:8]
+            cell_id = f"cell-{index:03d}-{digest}"
+        seen.add(grade_id)
+        cell["id"] = cell_id
+    nb.metadata.pop("jupytext", None)
+    nb.nbformat, nb.nbformat_minor = 4, 5
+    return nb
+
+
+@dataclass(frozen=True)
+class SourceInfo:
+    """What the grader needs to know about an assignment's source notebook."""
+
+    setup_code: str
+    solution_ids: tuple  # grade_ids of code solution cells, in order
+    solution_code: dict  # grade_id -> reference code of that cell
+    tests: dict  # grade_id -> points, for code test cells, in order
+    manual: dict  # grade_id -> points, for written answers graded by hand
+    given_code: frozenset  # normalised code of the source's other code cells (experiments, plots)
+
+
+def source_info(nb):
+    """Summarise a source notebook for grading; raise ValueError if it breaks the conventions."""
+    code_cells = [c for c in nb.cells if c.cell_type == "code"]
+    if not code_cells or nbgrader_meta(code_cells[0]).get("grade_id") != SETUP_ID:
+        raise ValueError("the first code cell must be the 'setup' cell (imports only)")
+    solution_code, tests, manual, given = {}, {}, {}, set()
+    for cell in nb.cells:
+        meta = nbgrader_meta(cell)
+        gid = meta.get("grade_id")
+        if cell.cell_type == "code" and meta.get("solution"):
+            solution_code[gid] = cell.source
+        elif cell.cell_type == "code" and meta.get("grade"):
+            tests[gid] = float(meta.get("points", 0))
+        elif cell.cell_type == "markdown" and meta.get("grade"):
+            manual[gid] = float(meta.get("points", 0))
+        elif cell.cell_type == "code" and not meta:
+            given.add(normalise(cell.source))
+    return SourceInfo(code_cells[0].source, tuple(solution_code), solution_code, tests, manual, frozenset(given))
+
+
+def normalise(code):
+    """Code with trailing spaces and blank edges removed, for comparing cells."""
+    return "\n".join(line.rstrip() for line in code.strip().splitlines())
+
+
+class UnreadableNotebook(Exception):
+    """The submission is not a notebook the grader can read."""
+
+
+def read_submission(path, max_bytes=20_000_000):
+    """Parse a submitted .ipynb leniently: only the JSON and the cell list must be sound."""
+    try:
+        raw = path.read_bytes()
+    except OSError as e:
+        raise UnreadableNotebook(f"cannot read the file: {e.strerror}") from None
+    if len(raw) > max_bytes:
+        raise UnreadableNotebook(f"the file is {len(raw) / 1e6:.0f} MB, over the {max_bytes / 1e6:.0f} MB limit")
+    try:
+        nb = json.loads(raw.decode("utf-8", errors="replace"))
+    except json.JSONDecodeError as e:
+        raise UnreadableNotebook(
+            f"not valid notebook JSON (line {e.lineno}, column {e.colno}: {e.msg}); "
+            "open it in a text editor at that spot, or re-download it from Jupyter with File > Save"
+        ) from None
+    if not isinstance(nb, dict) or not isinstance(nb.get("cells"), list):
+        raise UnreadableNotebook("the JSON has no list of cells; is this a Jupyter notebook?")
+    return nb
+
+
+def cell_source(cell):
+    """Return a cell's source as one string, whatever form the JSON stored it in."""
+    src = cell.get("source", "") if isinstance(cell, dict) else ""
+    if isinstance(src, list):
+        src = "".join(s for s in src if isinstance(s, str))
+    return src if isinstance(src, str) else ""
+
+
+def strip_magics(code):
+    """Comment out IPython magics and shell escapes, which plain Python cannot run."""
+    lines = []
+    for line in code.splitlines():
+        stripped = line.lstrip()
+        lines.append("# " + line if stripped.startswith(("%", "!")) else line)
+    return "\n".join(lines)
+
+
+def cells_to_run(info, submission):
+    """Choose the code the grader runs from a submission, in order, as (label, code) pairs.
+
+    The source's setup cell comes first. Then, in the submission's order, every cell whose
+    grade_id is one of the source's solution cells (whatever type it was changed to, and each
+    copy if it was duplicated) and every code cell the student added or changed (no nbgrader
+    metadata, and not an unchanged copy of one of the notebook's own experiment cells). Test
+    cells, read-only cells, the notebook's experiments and markdown are not run: they earn
+    nothing, and skipping them keeps grading fast and a crash in a plot from costing points.
+    """
+    chosen = [("setup", info.setup_code)]
+    added = 0
+    for cell in submission["cells"]:
+        if not isinstance(cell, dict):
+            continue
+        gid = nbgrader_meta(cell).get("grade_id")
+        if gid in info.solution_code:
+            chosen.append((gid, strip_magics(cell_source(cell))))
+        elif not nbgrader_meta(cell) and cell.get("cell_type") == "code":
+            code = cell_source(cell)
+            if normalise(code) in info.given_code or not code.strip():
+                continue
+            added += 1
+            chosen.append((f"your cell {added}", strip_magics(code)))
+    return chosen
+
+
+def write_notebook(nb, path):
+    """Write a notebook with sorted keys and a trailing newline, so the file is reproducible."""
+    text = json.dumps(nbformat.from_dict(nb), indent=1, sort_keys=True, ensure_ascii=False) + "\n"
+    path.write_text(text, encoding="utf-8")

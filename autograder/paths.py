@@ -1,0 +1,29 @@
+"""Where things live in the course folder."""
+
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SOLUTIONS = ROOT / "solutions"
+ASSIGNMENTS = ROOT / "assignments"
+
+SOURCE_SUFFIX = ".py"  # solutions/<a>/<a>.py, jupytext py:percent
+HIDDEN_TESTS = "hidden_tests.py"  # solutions/<a>/hidden_tests.py
+WRONG_VERSIONS = "wrong_versions.py"  # solutions/<a>/wrong_versions.py
+
+
+def assignment_names(solutions=SOLUTIONS):
+    """Return the assignments that have a source notebook, in course order."""
+    solutions = Path(solutions)
+    return sorted(
+        p.name for p in solutions.iterdir()
+        if p.is_dir() and (p / f"{p.name}{SOURCE_SUFFIX}").exists()
+    )
+
+
+def source_path(assignment, solutions=SOLUTIONS):
+    """Return the path of an assignment's source notebook, or raise a clear error."""
+    path = Path(solutions) / assignment / f"{assignment}{SOURCE_SUFFIX}"
+    if not path.exists():
+        known = ", ".join(assignment_names(solutions)) or "none"
+        raise SystemExit(f"no assignment '{assignment}': expected {path} (known: {known})")
+    return path

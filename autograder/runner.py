@@ -1,0 +1,193 @@
+"""The child process that runs one student's code: ``python -I -m autograder.runner``.
+
+It talks to the judge over its original stdin/stdout (messages from ``wire``); the student's code
+sees stdin at /dev/null and its output going to a capped log. Order of events:
+
+1. read the setup message: cells to run, functions to watch for delegation, sandbox settings;
+2. import numpy, matplotlib (Agg) and every ``utils`` module while nothing is confined;
+3. wrap the course's own implementations of the taught functions so a call is noticed;
+4. confine the process (``sandbox.confine``): rlimits, Landlock where the kernel has it, an audit
+   hook; from here on it cannot read the course, write outside its work folder, spawn, signal or
+   connect, and every attempt is reported to the judge;
+5. run the cells, reporting the start and end of each (the judge times them);
+6. answer call requests until stdin closes: run the student's function on the inputs sent and
+   send the outputs back as plain arrays, or the exception it raised.
+
+Nothing here is trusted by the judge: a student can tamper with this process, but can only spoil
+their own answers, because the expected outputs never enter it.
+"""
+
+import os
+import sys
+import traceback
+
+OUTPUT_CAP = 200_000  # characters of print/warning output kept per process
+
+
+class _CappedWriter:
+    """A text stream that writes to a file descriptor until a cap, then drops the rest."""
+
+    def __init__(self, fd, cap):
+        self._fd, self._left, self._dropped = fd, cap, False
+        self.encoding, self.errors = "utf-8", "replace"
+
+    def write(self, s):
+        if not isinstance(s, str):
+            s = str(s)
+        if self._left > 0:
+            part = s[: self._left]
+            self._left -= len(part)
+            try:
+                os.write(self._fd, part.encode("utf-8", "replace"))
+            except OSError:
+                self._left = 0
+        elif not self._dropped:
+            self._dropped = True
+            try:
+                os.write(self._fd, b"\n[output truncated by the grader]\n")
+            except OSError:
+                pass
+        return len(s)
+
+    def flush(self):
+        pass
+
+    def isatty(self):
+        return False
+
+    def fileno(self):
+        return self._fd
+
+    def writable(self):
+        return True
+
+
+def _student_traceback(exc):
+    """Format an exception showing only the frames of the student's cells."""
+    frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename.startswith("<cell")]
+    lines = traceback.format_list(frames) + traceback.format_exception_only(type(exc), exc)
+    text = "".join(lines)
+    return text[-3000:]
+
+
+def _watch_taught(taught, called):
+    """Replace the course's implementations of taught functions with wrappers that record calls."""
+    import importlib
+
+    for name, dotted in taught.items():
+        modname, attr = dotted.rsplit(".", 1)
+        module = importlib.import_module(modname)
+        original = getattr(module, attr)
+
+        def wrapper(*args, _orig=original, _dotted=dotted, **kwargs):
+            called.add(_dotted)
+            return _orig(*args, **kwargs)
+
+        wrapper.__name__, wrapper.__doc__ = original.__name__, original.__doc__
+        wrapper.__module__, wrapper.__qualname__ = original.__module__, original.__qualname__
+        for mod in list(sys.modules.values()):
+            if getattr(mod, "__name__", "").split(".")[0] != "utils":
+                continue
+            for key, val in list(vars(mod).items()):
+                if val is original:
+                    setattr(mod, key, wrapper)
+
+
+def main():
+    # the protocol keeps the original pipes; the student's code gets /dev/null and a log
+    proto_in, proto_out = os.dup(0), os.dup(1)
+    from autograder import wire
+
+    setup = wire.read_blocking(proto_in)
+    workdir = setup["workdir"]
+    os.chdir(workdir)
+    log_fd = os.open(os.path.join(workdir, "output.log"), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    devnull = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(devnull, 0)
+    os.dup2(log_fd, 1)
+    os.dup2(log_fd, 2)
+    sys.stdout = sys.stderr = _CappedWriter(log_fd, OUTPUT_CAP)
+
+    def send(message):
+        try:
+            wire.write(proto_out, message)
+        except OSError:
+            os._exit(3)
+
+    # imports the student's code may use, done before confinement
+    import pkgutil
+    import warnings
+
+    import numpy as np
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    plt.show = lambda *a, **k: None
+    import utils
+
+    for mod in pkgutil.walk_packages(utils.__path__, "utils."):
+        __import__(mod.name)
+    from autograder import sandbox, spec
+
+    called = set()
+    _watch_taught(setup.get("taught", {}), called)
+
+    reported = []
+
+    def on_violation(description):
+        if len(reported) < 50:
+            reported.append(description)
+            send({"event": "violation", "what": description[:500]})
+
+    limits = sandbox.Limits(**setup.get("limits", {}))
+    read_roots = setup.get("read_roots") or sandbox.default_read_roots()
+    layers = sandbox.confine(workdir, read_roots, limits, on_violation)
+    send({"event": "confined", "layers": {k: v for k, v in layers.items() if k != "rlimits"}})
+    warnings.simplefilter("default")
+
+    namespace = {"__name__": "__main__", "__builtins__": __builtins__}
+    skip = set(setup.get("skip", []))
+    for index, (label, code) in enumerate(setup["cells"]):
+        if index in skip:
+            continue
+        send({"event": "cell_start", "index": index})
+        error = None
+        try:
+            exec(compile(code, f"<cell {label}>", "exec"), namespace)
+        except BaseException as exc:  # noqa: BLE001 - a student's cell may raise anything
+            error = _student_traceback(exc)
+        plt.close("all")
+        send({"event": "cell_done", "index": index, "error": error})
+    send({"event": "ready"})
+
+    while True:
+        try:
+            request = wire.read_blocking(proto_in)
+        except EOFError:
+            os._exit(0)
+        results = []
+        for c in request["calls"]:
+            fn = namespace.get(c["function"])
+            if not callable(fn):
+                results.append({"missing": True})
+                continue
+            called.clear()
+            try:
+                value = fn(*c["args"], **c["kwargs"])
+                out = {"value": spec.to_plain(value)}
+            except BaseException as exc:  # noqa: BLE001
+                out = {"error": type(exc).__name__, "traceback": _student_traceback(exc)}
+            if called:
+                out["delegated"] = sorted(called)
+            try:
+                wire.encode(out)
+            except Exception as exc:  # noqa: BLE001 - an output we cannot send
+                out = {"error": "TypeError", "traceback": f"the grader cannot read the returned value: {exc}"}
+            results.append(out)
+        send({"event": "results", "results": results})
+
+
+if __name__ == "__main__":
+    main()

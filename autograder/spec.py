@@ -1,0 +1,139 @@
+"""How hidden tests are written.
+
+An assignment's ``solutions/<a>/hidden_tests.py`` defines:
+
+- ``TAUGHT``: ``{graded function name: "utils.module.name"}``, the course's own implementation of
+  each function the assignment teaches. A student's function that calls it is reported as
+  delegating, and the test fails.
+- ``TESTS``: ``{grade_id: make_cases}``, one entry per visible test cell of the notebook, where
+  ``make_cases(rng)`` returns a list of ``Case``. The test's points are earned when every case
+  passes.
+
+A ``Case`` is a few calls of student functions on inputs the grader makes. The judge runs the same
+calls on the reference solution (outside the student's process) and compares the outputs, by
+default with a relative tolerance scaled to the reference's magnitude; a case can bring its own
+``compare(student_outputs, reference_outputs, case)`` returning a failure message or None.
+Feedback shows the case's ``label`` and ``hint``, never the inputs or this file.
+"""
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+
+@dataclass
+class Call:
+    """One call of a graded function: ``function(*args, **kwargs)``."""
+
+    function: str
+    args: tuple = ()
+    kwargs: dict = field(default_factory=dict)
+
+
+@dataclass
+class Case:
+    """A group of calls judged together, described for the student by ``label`` and ``hint``."""
+
+    label: str
+    calls: list
+    hint: str = ""
+    compare: object = None  # callable(student_outs, reference_outs, case) -> str | None
+    rtol: float = 1e-6
+
+    @property
+    def functions(self):
+        """The graded functions this case calls."""
+        return sorted({c.function for c in self.calls})
+
+
+def call(function, *args, **kwargs):
+    """Build a ``Call``."""
+    return Call(function, args, kwargs)
+
+
+def case(label, *calls, hint="", compare=None, rtol=1e-6):
+    """Build a ``Case`` from one or more ``Call``."""
+    return Case(label, list(calls), hint, compare, rtol)
+
+
+def to_plain(value):
+    """Turn a function's return value into plain data: arrays, lists, dicts, str and None.
+
+    Numbers become 0-d arrays, tuples become lists. Anything numpy cannot hold as a plain
+    (non-object) array raises TypeError, which the grader reports as a wrong return type.
+    """
+    if value is None or isinstance(value, str):
+        return value
+    if isinstance(value, (tuple, list)):
+        return [to_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): to_plain(v) for k, v in value.items()}
+    arr = np.array(value, copy=True, subok=False)
+    if arr.dtype == object or arr.dtype.kind not in "biufcU":
+        raise TypeError(f"returned {type(value).__name__}, expected a number or a numpy array")
+    return arr
+
+
+def describe(value):
+    """A short description of a plain output, for messages: its type and shape."""
+    if value is None:
+        return "None"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, list):
+        return f"a tuple of {len(value)}"
+    if isinstance(value, dict):
+        return f"a dict with keys {sorted(value)}"
+    return f"an array of shape {value.shape} and dtype {value.dtype}" if value.ndim else f"the number {value.item():.6g}"
+
+
+def compare_outputs(student, reference, rtol=1e-6, where="the output"):
+    """Return None if ``student`` matches ``reference``, else a message saying how it differs.
+
+    Arrays must have the same shape, non-finite entries in the same places, and finite entries
+    within ``rtol`` of the reference, relative to the reference's largest magnitude.
+    """
+    if isinstance(reference, list):
+        if not isinstance(student, list) or len(student) != len(reference):
+            return f"{where} should be a tuple of {len(reference)}, got {describe(student)}"
+        for i, (s, r) in enumerate(zip(student, reference)):
+            msg = compare_outputs(s, r, rtol, f"item {i} of {where}")
+            if msg:
+                return msg
+        return None
+    if isinstance(reference, dict):
+        if not isinstance(student, dict) or sorted(student) != sorted(reference):
+            return f"{where} should be a dict with keys {sorted(reference)}, got {describe(student)}"
+        for k in reference:
+            msg = compare_outputs(student[k], reference[k], rtol, f"{where}[{k!r}]")
+            if msg:
+                return msg
+        return None
+    if reference is None or isinstance(reference, str):
+        return None if student == reference else f"{where} should be {reference!r}, got {describe(student)}"
+    if not isinstance(student, np.ndarray):
+        return f"{where} should be {describe(reference)}, got {describe(student)}"
+    if student.shape != reference.shape:
+        return f"{where} has shape {student.shape}, expected {reference.shape}"
+    if reference.dtype.kind in "fc" and reference.dtype != np.float64 and student.dtype != reference.dtype:
+        return f"{where} has dtype {student.dtype}, expected {reference.dtype} (keep the input's precision)"
+    if reference.dtype.kind in "biu" or reference.dtype.kind == "U":
+        return None if np.array_equal(student, reference) else f"{where} differs from the expected values"
+    s = student.astype(np.complex128 if reference.dtype.kind == "c" else np.float64)
+    r = reference.astype(s.dtype)
+    if student.dtype.kind not in "biufc":
+        return f"{where} has dtype {student.dtype}, expected numbers"
+    s_bad, r_bad = ~np.isfinite(s), ~np.isfinite(r)
+    if np.any(s_bad & ~r_bad):
+        kind = "nan" if np.any(np.isnan(s[s_bad & ~r_bad])) else "inf"
+        return f"{where} contains {kind} where the expected values are finite"
+    if np.any(s_bad != r_bad) or not np.array_equal(s[r_bad], r[r_bad], equal_nan=True):
+        return f"{where} differs from the expected values where they are not finite"
+    ok = ~r_bad
+    if not ok.any():
+        return None
+    scale = max(float(np.max(np.abs(r[ok]))), 1e-12)
+    err = float(np.max(np.abs(s[ok] - r[ok]))) / scale
+    if err > rtol:
+        return f"{where} is off by {err:.1e} relative to its largest expected value (allowed {rtol:.0e})"
+    return None

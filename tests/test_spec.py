@@ -1,0 +1,74 @@
+"""The comparison and message format the judge relies on."""
+
+import numpy as np
+import pytest
+
+from autograder import spec, wire
+
+
+def test_compare_outputs_accepts_tiny_relative_error():
+    r = np.array([1e6, 2e6])
+    assert spec.compare_outputs(r * (1 + 1e-9), r) is None
+
+
+def test_compare_outputs_scales_tolerance_with_values():
+    r = np.array([1e-9, 2e-9])
+    assert spec.compare_outputs(r * 1.01, r) is not None  # 1% off is wrong, even when tiny
+
+
+@pytest.mark.parametrize("student, expected_word", [
+    (np.ones((3, 2)), "shape"),
+    (np.array([np.nan, 1.0]), "nan"),
+    (np.array([1.0, 2.5]), "off by"),
+    ([np.ones(2)], "array"),
+    (None, "None"),
+])
+def test_compare_outputs_rejects_and_says_why(student, expected_word):
+    msg = spec.compare_outputs(spec.to_plain(student), np.array([1.0, 2.0]))
+    assert msg is not None and expected_word in msg, msg
+
+
+def test_compare_outputs_requires_float32_to_stay_float32():
+    r = np.ones(3, dtype=np.float32)
+    assert "dtype" in spec.compare_outputs(np.ones(3), r)
+
+
+def test_compare_outputs_checks_tuples_item_by_item():
+    r = [np.array(1.0), np.ones(2)]
+    assert spec.compare_outputs([np.array(1.0), np.ones(2)], r) is None
+    assert "item 1" in spec.compare_outputs([np.array(1.0), np.zeros(2)], r)
+    assert "tuple of 2" in spec.compare_outputs([np.array(1.0)], r)
+
+
+def test_to_plain_refuses_objects():
+    class Liar:
+        def __eq__(self, other):
+            return True
+    with pytest.raises(TypeError):
+        spec.to_plain(Liar())
+
+
+def test_to_plain_strips_ndarray_subclasses():
+    class Sneaky(np.ndarray):
+        def __eq__(self, other):
+            return np.ones(self.shape, bool)
+    x = np.zeros(3).view(Sneaky)
+    assert type(spec.to_plain(x)) is np.ndarray
+
+
+def test_wire_round_trip():
+    msg = {"a": [np.arange(3.0), {"b": np.float32(2)}], "c": "text", "d": None}
+    data = wire.encode(msg)
+    import struct
+    hlen, plen = struct.unpack("<IQ", data[:12])
+    back = wire.decode(data[12:12 + hlen], data[12 + hlen:])
+    assert np.array_equal(back["a"][0], np.arange(3.0)) and back["c"] == "text" and back["d"] is None
+    assert back["a"][1]["b"].dtype == np.float32
+
+
+def test_wire_refuses_pickled_arrays():
+    import io
+    buf = io.BytesIO()
+    np.savez(buf, a0=np.array([object()], dtype=object))
+    with pytest.raises(wire.ProtocolError):
+        wire.decode(b'{"__array__": 0}', buf.getvalue())

@@ -1,0 +1,10 @@
+"""Deep Learning from Scratch: the shared package every notebook imports.
+
+Each module holds the building blocks an assignment taught, so the assignments after it can use
+them without depending on a student's own answer:
+
+- ``utils.losses``: softmax, one-hot encoding, cross-entropy, softmax cross-entropy (01_softmax)
+- ``utils.gradcheck``: centred-difference numerical gradients and an asserting checker
+"""
+
+__version__ = "0.1.0"
