@@ -55,6 +55,8 @@ def _prepare_mpl_cache(out_dir):
     """Build matplotlib's font cache once, so runners start without rebuilding it."""
     mpl_dir = out_dir / ".cache" / "matplotlib"
     mpl_dir.mkdir(parents=True, exist_ok=True)
+    if any(mpl_dir.glob("fontlist-*.json")):
+        return str(mpl_dir)
     import subprocess
 
     env = dict(os.environ, MPLCONFIGDIR=str(mpl_dir), MPLBACKEND="Agg")
