@@ -65,3 +65,14 @@ def test_cases_have_labels_and_hints(assignment):
         for case in cases:
             assert case.label and case.hint, f"{gid}: every case needs a label and a hint for the feedback"
             assert isinstance(case, spec.Case)
+
+
+def test_utils_implementations_pass_the_hidden_tests(assignment):
+    """What utils ships for later assignments behaves exactly like the graded reference."""
+    import importlib
+
+    namespace = assignment.reference_namespace()
+    for function, dotted in assignment.taught.items():
+        module, attr = dotted.rsplit(".", 1)
+        namespace[function] = getattr(importlib.import_module(module), attr)
+    assert _failing_tests(assignment, namespace) == set()
