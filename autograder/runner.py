@@ -93,6 +93,20 @@ def _watch_taught(taught, called):
                     setattr(mod, key, wrapper)
 
 
+def _no_data_sets():
+    """Make the data loaders fail fast: graded functions get their inputs from the judge, and a
+    cell of the student's that loads a data set would only spend the notebook's time."""
+    import utils.data
+
+    def refuse(*args, **kwargs):
+        raise RuntimeError("data sets are not loaded while grading: graded functions receive their "
+                           "inputs from the grader, so the rest of this cell did not run")
+
+    for name in dir(utils.data):
+        if name.startswith("load_"):
+            setattr(utils.data, name, refuse)
+
+
 def main():
     # the protocol keeps the original pipes; the student's code gets /dev/null and a log
     proto_in, proto_out = os.dup(0), os.dup(1)
@@ -133,6 +147,7 @@ def main():
 
     called = set()
     _watch_taught(setup.get("taught", {}), called)
+    _no_data_sets()
 
     reported = []
 
