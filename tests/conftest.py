@@ -13,16 +13,24 @@ from autograder.samples import load_wrong_versions, released_notebook, with_cell
 ASSIGNMENTS = paths.assignment_names()
 
 
-@pytest.fixture(scope="session")
-def graded_class(tmp_path_factory):
-    """Grade, per assignment, the reference, the stub and every wrong version in one batch.
+class _GradedClasses:
+    """Grade, per assignment and on first use, the reference, the stub and every wrong version.
 
-    Returns {assignment: (Assignment, {student: SubmissionResult}, {student: (function, wrong name)})}.
+    ``graded_class[name]`` is (Assignment, {student: SubmissionResult},
+    {student: (function, wrong version's name)}, the class's folder).
     """
-    out = {}
-    for name in ASSIGNMENTS:
+
+    def __init__(self, tmp_path_factory):
+        self._tmp, self._done = tmp_path_factory, {}
+
+    def __getitem__(self, name):
+        if name not in self._done:
+            self._done[name] = self._grade(name)
+        return self._done[name]
+
+    def _grade(self, name):
         asg = Assignment(name)
-        root = tmp_path_factory.mktemp(f"class-{name}")
+        root = self._tmp.mktemp(f"class-{name}")
         subs = root / "submissions"
         released = released_notebook(name)
         notebooks = {"reference": with_cells(released, asg.info.solution_code), "stub": released}
@@ -36,5 +44,10 @@ def graded_class(tmp_path_factory):
             (subs / student).mkdir(parents=True)
             (subs / student / f"{name}.ipynb").write_text(json.dumps(nb))
         results = grade_class(name, subs, root / "out", Limits(test_seconds=20), log=lambda *a: None)
-        out[name] = (asg, {r.student: r for r in results}, wrong_index, root)
-    return out
+        return asg, {r.student: r for r in results}, wrong_index, root
+
+
+@pytest.fixture(scope="session")
+def graded_class(tmp_path_factory):
+    """Graded classes of every assignment, each graded once per test process when first asked for."""
+    return _GradedClasses(tmp_path_factory)
