@@ -20,7 +20,7 @@ demo: $(STAMP)
 
 ## run the whole test suite on every core
 test: $(STAMP)
-	$(PY) -m pytest -n auto -q
+	$(PY) -m pytest -n auto --dist loadfile -q
 
 ## regenerate assignments/ from solutions/
 release: $(STAMP)
