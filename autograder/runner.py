@@ -65,9 +65,10 @@ class _CappedWriter:
 def _student_traceback(exc):
     """Format an exception showing only the frames of the student's cells."""
     frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename.startswith("<cell")]
-    lines = traceback.format_list(frames) + traceback.format_exception_only(type(exc), exc)
-    text = "".join(lines)
-    return text[-3000:]
+    message = "".join(traceback.format_exception_only(type(exc), exc)).strip()
+    if len(message) > 300:  # an exception's text may quote the inputs, which stay hidden
+        message = message[:300] + " [...]"
+    return "".join(traceback.format_list(frames[-5:])) + message
 
 
 def _watch_taught(taught, called):
