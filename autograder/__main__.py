@@ -34,7 +34,8 @@ def cmd_grade(args):
     out = Path(args.out)
     if args.fresh and (out / "results").exists():
         shutil.rmtree(out / "results")
-    results = grade_class(args.assignment, args.submissions, out, _limits(args), args.jobs, args.seed)
+    results = grade_class(args.assignment, args.submissions, out, _limits(args), args.jobs, args.seed,
+                          gradebook=args.gradebook)
     print()
     print(summary_table(results))
 
@@ -82,7 +83,7 @@ def cmd_demo(args):
             shutil.rmtree(subs)
         expected = write_class(asg, subs)
         t1 = time.monotonic()
-        results = grade_class(name, subs, out / name, jobs=args.jobs)
+        results = grade_class(name, subs, out / name, jobs=args.jobs, gradebook=out / "gradebook.db")
         t_grade = time.monotonic() - t1
         print()
         print(summary_table(results))
@@ -155,6 +156,8 @@ def main(argv=None):
     g.add_argument("--jobs", type=int, default=None, help="parallel workers (default: every core)")
     g.add_argument("--seed", type=int, default=0, help="seed of the hidden inputs (default 0)")
     g.add_argument("--fresh", action="store_true", help="forget saved results and grade everything again")
+    g.add_argument("--gradebook", help="also record the scores in this nbgrader gradebook (SQLite file), "
+                   "e.g. gradebook.db in the course folder")
     limit_options(g)
     g.set_defaults(func=cmd_grade)
 

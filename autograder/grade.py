@@ -66,8 +66,11 @@ def _prepare_mpl_cache(out_dir):
 
 
 def grade_class(assignment, submissions_dir, out_dir, limits=Limits(), jobs=None, seed=0,
-                solutions=paths.SOLUTIONS, log=print):
-    """Grade every student folder in ``submissions_dir``; write CSVs and feedback; return results."""
+                solutions=paths.SOLUTIONS, log=print, gradebook=None):
+    """Grade every student folder in ``submissions_dir``; write CSVs and feedback; return results.
+
+    ``gradebook``: an nbgrader SQLite gradebook file to record the scores in as well.
+    """
     submissions_dir, out_dir = Path(submissions_dir), Path(out_dir)
     if not submissions_dir.is_dir():
         raise SystemExit(f"submissions folder not found: {submissions_dir}")
@@ -117,6 +120,11 @@ def grade_class(assignment, submissions_dir, out_dir, limits=Limits(), jobs=None
     elapsed = time.monotonic() - start
     ordered = [results[s] for s in students]
     report.write_all(ordered, asg, out_dir)
+    if gradebook:
+        from .gradebook import record
+
+        record(ordered, asg, gradebook, solutions)
+        log(f"recorded the scores in nbgrader's gradebook {gradebook}")
     log(f"graded in {elapsed:.1f} s; wrote {out_dir / 'grades.csv'}, {out_dir / 'students.csv'} "
         f"and {out_dir / 'feedback'}/")
     return ordered

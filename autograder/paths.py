@@ -1,5 +1,7 @@
 """Where things live in the course folder."""
 
+import os
+import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -27,3 +29,10 @@ def source_path(assignment, solutions=SOLUTIONS):
         known = ", ".join(assignment_names(solutions)) or "none"
         raise SystemExit(f"no assignment '{assignment}': expected {path} (known: {known})")
     return path
+
+
+def put_python_scripts_on_path():
+    """Put this Python's scripts folder on PATH: nbgrader's gradebook shells out to `alembic`."""
+    bindir = os.path.dirname(sys.executable)
+    if bindir not in os.environ.get("PATH", "").split(os.pathsep):
+        os.environ["PATH"] = bindir + os.pathsep + os.environ.get("PATH", "")

@@ -8,9 +8,7 @@ in ``solutions/<a>/`` (the source, hidden tests, wrong versions) are never copie
 """
 
 import json
-import os
 import shutil
-import sys
 import tempfile
 from pathlib import Path
 
@@ -24,19 +22,20 @@ from . import notebooks, paths
 PRIVATE_PATTERNS = ["*.py", "*.ipynb", "__pycache__", ".ipynb_checkpoints", "*.pyc"]
 
 
-def _nbgrader_release(assignment, source_nb, extra_files, scratch):
-    """Run nbgrader's generate_assignment on one notebook in a scratch course; return the result."""
+def _nbgrader_release(assignment, source_nb, extra_files, scratch, db_url=None):
+    """Run nbgrader's generate_assignment on one notebook in a scratch course; return the result.
+
+    The assignment's cells are recorded in the gradebook at ``db_url`` (a scratch one by default).
+    """
     src_dir = scratch / "source" / assignment
     src_dir.mkdir(parents=True)
     notebooks.write_notebook(source_nb, src_dir / f"{assignment}.ipynb")
     for f in extra_files:
         shutil.copy2(f, src_dir / f.name)
-    # nbgrader's gradebook shells out to `alembic`, which sits beside this Python
-    bindir = os.path.dirname(sys.executable)
-    if bindir not in os.environ.get("PATH", "").split(os.pathsep):
-        os.environ["PATH"] = bindir + os.pathsep + os.environ.get("PATH", "")
+    paths.put_python_scripts_on_path()
     config = Config()
     config.CourseDirectory.root = str(scratch)
+    config.CourseDirectory.db_url = db_url or f"sqlite:///{scratch / 'gradebook.db'}"
     coursedir = CourseDirectory(config=config)
     api = NbGraderAPI(coursedir=coursedir, config=config)
     result = api.generate_assignment(assignment, force=True, create=True)
@@ -45,8 +44,12 @@ def _nbgrader_release(assignment, source_nb, extra_files, scratch):
     return scratch / "release" / assignment
 
 
-def release_one(assignment, solutions=paths.SOLUTIONS, out=paths.ASSIGNMENTS, write_source_ipynb=True):
-    """Release one assignment into ``out/<assignment>/``; return the written notebook's path."""
+def release_one(assignment, solutions=paths.SOLUTIONS, out=paths.ASSIGNMENTS, write_source_ipynb=True,
+                db_url=None):
+    """Release one assignment into ``out/<assignment>/``; return the written notebook's path.
+
+    ``db_url``: the nbgrader gradebook to record the assignment in (default: a scratch one).
+    """
     source = paths.source_path(assignment, solutions)
     nb = notebooks.read_source(source)
     notebooks.source_info(nb)  # fail early, with a clear message, on a broken source
@@ -55,7 +58,7 @@ def release_one(assignment, solutions=paths.SOLUTIONS, out=paths.ASSIGNMENTS, wr
     extra = [p for p in source.parent.iterdir()
              if p.is_file() and not any(p.match(pat) for pat in PRIVATE_PATTERNS)]
     with tempfile.TemporaryDirectory(prefix="release-") as tmp:
-        released = _nbgrader_release(assignment, nb, extra, Path(tmp))
+        released = _nbgrader_release(assignment, nb, extra, Path(tmp), db_url)
         target = Path(out) / assignment
         if target.exists():
             shutil.rmtree(target)
@@ -72,7 +75,8 @@ def release_one(assignment, solutions=paths.SOLUTIONS, out=paths.ASSIGNMENTS, wr
     return target / f"{assignment}.ipynb"
 
 
-def release(assignments=None, solutions=paths.SOLUTIONS, out=paths.ASSIGNMENTS, write_source_ipynb=True):
+def release(assignments=None, solutions=paths.SOLUTIONS, out=paths.ASSIGNMENTS, write_source_ipynb=True,
+            db_url=None):
     """Release the named assignments (all of them by default); return the notebooks written."""
     names = assignments or paths.assignment_names(solutions)
-    return [release_one(a, solutions, out, write_source_ipynb) for a in names]
+    return [release_one(a, solutions, out, write_source_ipynb, db_url) for a in names]
