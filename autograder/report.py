@@ -1,4 +1,4 @@
-"""What grading writes: grades.csv, students.csv, per-student feedback pages, a summary table."""
+"""What grading writes: grades.csv, students.csv, violations.csv, feedback pages, a summary."""
 
 import csv
 import html
@@ -51,6 +51,11 @@ def feedback_html(r, manual):
         rows.append(f"<tr><td><code>{e(t.test)}</code></td><td class='{cls}'>{e(t.status)}</td>"
                     f"<td>{_fmt(t.points)} / {_fmt(t.max_points)}</td><td>{detail}</td></tr>")
     notes = "".join(f"<pre>{e(n)}</pre>" for n in r.notes)
+    if r.violations:
+        notes += ("<p>Your code tried to do things the grader does not allow (reading or writing files "
+                  "outside its own folder, starting programs, using the network, signalling other "
+                  "processes); they were refused and reported to your instructor:</p><pre>"
+                  + e("\n".join(r.violations[:20])) + "</pre>")
     manual_txt = ""
     if manual:
         pts = sum(manual.values())
@@ -94,3 +99,9 @@ def write_all(results, asg, out_dir):
         d.mkdir(parents=True, exist_ok=True)
         (d / f"{r.assignment}.html").write_text(feedback_html(r, asg.info.manual), encoding="utf-8")
     (out_dir / "summary.txt").write_text(summary_table(results) + "\n")
+    with open(out_dir / "violations.csv", "w", newline="") as f:
+        w = csv.writer(f, lineterminator="\n")
+        w.writerow(["student", "assignment", "refused"])
+        for r in results:
+            for v in r.violations:
+                w.writerow([r.student, r.assignment, v])
