@@ -6,6 +6,8 @@ them without depending on a student's own answer:
 - ``utils.losses``: softmax, one-hot encoding, cross-entropy, softmax cross-entropy (01_softmax)
 - ``utils.gradcheck``: centred-difference numerical gradients and an asserting checker
 - ``utils.data``: the course's data sets (letters A-J, digits), built offline and cached
+- ``utils.layers``: affine, ReLU, sigmoid, tanh; ``*_forward -> (out, cache)``, ``*_backward``
+- ``utils.train``: a mini-batch training loop with progress bars and learning curves
 """
 
 __version__ = "0.1.0"
