@@ -38,12 +38,35 @@ def child_env(workdir, mpl_dir):
     }
 
 
+MAX_VIOLATIONS = 50  # reports kept per submission; the runner's own cap is not to be trusted
+DISK_QUOTA_MB = 512  # all files in a runner's work folder together
+DISK_CHECK_SECONDS = 0.5
+
+
+def _folder_bytes(path, limit):
+    """Total size of the files under ``path``, stopping early once past ``limit``."""
+    total, stack = 0, [path]
+    while stack and total <= limit:
+        try:
+            with os.scandir(stack.pop()) as it:
+                for entry in it:
+                    if entry.is_dir(follow_symlinks=False):
+                        stack.append(entry.path)
+                    elif entry.is_file(follow_symlinks=False):
+                        total += entry.stat(follow_symlinks=False).st_blocks * 512
+        except OSError:
+            continue
+    return total
+
+
 class Child:
     """One runner process in a private, empty work folder."""
 
-    def __init__(self, setup, mpl_dir, violations):
+    def __init__(self, setup, mpl_dir, violations, disk_quota_mb=DISK_QUOTA_MB):
         self.workdir = tempfile.mkdtemp(prefix="grade-")
         self.violations = violations  # shared list, appended to as reports arrive
+        self.disk_quota = disk_quota_mb << 20
+        self._next_disk_check = 0.0
         self.proc = subprocess.Popen(
             [sys.executable, "-I", "-m", "autograder.runner"],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
@@ -52,7 +75,11 @@ class Child:
         self._buf = bytearray()
         self._sel = selectors.DefaultSelector()
         self._sel.register(self.proc.stdout, selectors.EVENT_READ)
-        self.send(dict(setup, workdir=self.workdir))
+        try:
+            self.send(dict(setup, workdir=self.workdir))
+        except BaseException:
+            self.kill()  # no leaked process or folder when the runner cannot even start
+            raise
 
     def send(self, message):
         """Send a message; a runner that has gone away counts as crashed."""
@@ -86,13 +113,20 @@ class Child:
                 if not isinstance(msg, dict):
                     raise Crashed("the runner sent a malformed message")
                 if msg.get("event") == "violation":
-                    self.violations.append(str(msg.get("what", ""))[:500])
+                    if len(self.violations) < MAX_VIOLATIONS:
+                        self.violations.append(str(msg.get("what", ""))[:500])
                     continue
                 return msg
-            left = deadline - time.monotonic()
+            now = time.monotonic()
+            if now >= self._next_disk_check:
+                self._next_disk_check = now + DISK_CHECK_SECONDS
+                if _folder_bytes(self.workdir, self.disk_quota) > self.disk_quota:
+                    self.kill_process()
+                    raise Crashed(f"it wrote more than {self.disk_quota >> 20} MB of files")
+            left = deadline - now
             if left <= 0:
                 raise Timeout()
-            if not self._sel.select(timeout=left):
+            if not self._sel.select(timeout=min(left, DISK_CHECK_SECONDS)):
                 continue
             chunk = os.read(self.proc.stdout.fileno(), 1 << 20)
             if not chunk:
@@ -125,8 +159,8 @@ class Child:
         except OSError:
             return ""
 
-    def kill(self):
-        """Kill the runner and everything in its session, and remove its work folder."""
+    def kill_process(self):
+        """Kill the runner and everything in its session."""
         try:
             os.killpg(self.proc.pid, signal.SIGKILL)
         except (ProcessLookupError, PermissionError):
@@ -136,6 +170,10 @@ class Child:
         except ProcessLookupError:
             pass
         self.proc.wait()
+
+    def kill(self):
+        """Kill the runner and everything in its session, and remove its work folder."""
+        self.kill_process()
         for stream in (self.proc.stdin, self.proc.stdout):
             try:
                 stream.close()

@@ -101,7 +101,15 @@ def grade_class(assignment, submissions_dir, out_dir, limits=Limits(), jobs=None
             res = SubmissionResult(student, assignment, "no submission", [
                 TestResult(gid, 0.0, pts, "no submission", note) for gid, pts in asg.info.tests.items()], [note])
         else:
-            res = grade_submission(asg, notebook, student, limits, mpl_dir)
+            try:
+                res = grade_submission(asg, notebook, student, limits, mpl_dir)
+            except Exception as exc:  # noqa: BLE001 - a bug of ours must not stop the class
+                why = f"{type(exc).__name__}: {exc}"[:500]
+                log(f"  the grader failed on {student}'s notebook ({why}); recorded as 'grader error'")
+                res = SubmissionResult(student, assignment, "grader error", [
+                    TestResult(gid, 0.0, pts, "grader error", "the grader could not judge this test; "
+                               "your instructor has been told") for gid, pts in asg.info.tests.items()],
+                    [f"The grader failed on this notebook ({why}). This is not your fault; grade it by hand."])
             if note:
                 res.notes.insert(0, note)
         _save(saved, {"key": key, "result": res.to_dict()})

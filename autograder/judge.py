@@ -5,9 +5,11 @@ and never lets it into the runner. Each graded test is a list of cases (``spec.C
 reference outputs are computed once per assignment, here, from ``solutions/<a>/<a>.py``.
 """
 
+import builtins
 import copy
 import hashlib
 import importlib.util
+import re
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -120,6 +122,36 @@ class Assignment:
                 for gid, cases in self.cases.items()}
 
 
+_NUMBER = re.compile(r"[-+]?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?")
+
+
+def _safe_error(out):
+    """The student's exception, as the feedback may show it: a type name, the student's own code
+    lines, and the message only when it does not quote the hidden inputs."""
+    name = out.get("error")
+    builtin = getattr(builtins, name, None) if isinstance(name, str) else None
+    if not (isinstance(builtin, type) and issubclass(builtin, BaseException)):
+        name = "an exception of its own class"  # a class name could spell out the inputs
+    frames = out.get("traceback")
+    frames = frames[-1500:] if isinstance(frames, str) else ""
+    message = out.get("message")
+    message = message if isinstance(message, str) else ""
+    numbers = _NUMBER.findall(message)
+    if len(numbers) > 6 or len(message) > 200 or any(sum(ch.isdigit() for ch in n) > 3 for n in numbers):
+        message = "(message not shown: it may quote the test's inputs)"
+    return name, f"{frames}{name}: {message}".rstrip(": ")
+
+
+def _clean_outcome(out):
+    """Check one outcome the runner sent; anything malformed counts as a crash."""
+    if not isinstance(out, dict):
+        raise Crashed("the runner sent a malformed answer")
+    if "delegated" in out and not (isinstance(out["delegated"], list)
+                                   and all(isinstance(d, str) for d in out["delegated"])):
+        raise Crashed("the runner sent a malformed answer")
+    return out
+
+
 def _judge_case(case, outcomes, reference):
     """Return (status, message) for one case; status None when it passed."""
     for c, out, ref in zip(case.calls, outcomes, reference):
@@ -129,21 +161,25 @@ def _judge_case(case, outcomes, reference):
             return "delegated", (f"`{c.function}` calls {', '.join(out['delegated'])}, the course's own "
                                  "implementation of what this assignment asks you to write; write it yourself")
         if "error" in out:
-            if ref.get("error") == out["error"]:
+            name, text = _safe_error(out)
+            if ref.get("error") == name:
                 continue
-            if out["error"] == "NotImplementedError":
+            if name == "NotImplementedError":
                 return "error", f"`{c.function}` is not written yet: it still raises NotImplementedError"
-            tb = out.get("traceback", "")
-            return "error", f"`{c.function}` raised {out['error']}\n{tb}".rstrip()
+            return "error", f"`{c.function}` raised {name}\n{text}".rstrip()
         if "error" in ref:
             return "failed", f"`{c.function}` should raise {ref['error']} here, but returned normally"
-    if case.compare is not None:
-        message = case.compare([o.get("value") for o in outcomes], [r.get("value") for r in reference], case)
-        return ("failed", message) if message else (None, "")
-    for c, out, ref in zip(case.calls, outcomes, reference):
-        message = spec.compare_outputs(out.get("value"), ref.get("value"), case.rtol, f"the result of `{c.function}`")
-        if message:
-            return "failed", message
+    try:
+        if case.compare is not None:
+            message = case.compare([o.get("value") for o in outcomes], [r.get("value") for r in reference], case)
+            return ("failed", str(message)) if message else (None, "")
+        for c, out, ref in zip(case.calls, outcomes, reference):
+            message = spec.compare_outputs(out.get("value"), ref.get("value"), case.rtol,
+                                           f"the result of `{c.function}`")
+            if message:
+                return "failed", message
+    except Exception as exc:  # noqa: BLE001 - a result so odd the comparison itself fails
+        return "failed", f"the result could not be compared with the expected one ({type(exc).__name__})"
     return None, ""
 
 
@@ -196,11 +232,17 @@ class _Session:
                     msg = self.child.recv(min(self.deadline, time.monotonic() + limit))
                     event = msg.get("event")
                     if event == "cell_start":
-                        current = int(msg["index"])
+                        index = msg.get("index")
+                        if not (type(index) is int and 0 <= index < len(self.cells)) or current is not None:
+                            raise Crashed("the runner sent a malformed message")
+                        current = index
                     elif event == "cell_done":
-                        if msg.get("error") and not self.cell_errors_reported:
+                        if current is None or msg.get("index") != current:
+                            raise Crashed("the runner sent a malformed message")
+                        error = msg.get("error")
+                        if error and not self.cell_errors_reported:
                             label = self.cells[current][0]
-                            self.result.notes.append(f"Cell '{label}' raised an error:\n{msg['error']}")
+                            self.result.notes.append(f"Cell '{label}' raised an error:\n{str(error)[-3000:]}")
                         current = None
                     elif event == "ready":
                         self.cell_errors_reported = True
@@ -231,10 +273,14 @@ class _Session:
         except (Timeout, Crashed):
             self.stop()
             raise
-        if msg.get("event") != "results" or len(msg.get("results", [])) != len(calls):
+        results = msg.get("results")
+        try:
+            if msg.get("event") != "results" or not isinstance(results, list) or len(results) != len(calls):
+                raise Crashed("the runner sent a malformed answer")
+            return [_clean_outcome(out) for out in results]
+        except Crashed:
             self.stop()
-            raise Crashed("the runner sent a malformed answer")
-        return msg["results"]
+            raise
 
 
 def grade_submission(asg, notebook_path, student, limits=Limits(), mpl_dir=None):

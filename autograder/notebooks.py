@@ -26,6 +26,12 @@ def nbgrader_meta(cell):
     return nbg if isinstance(nbg, dict) else {}
 
 
+def grade_id(cell):
+    """Return a cell's nbgrader grade_id, or None when it has none or it is not a string."""
+    gid = nbgrader_meta(cell).get("grade_id")
+    return gid if isinstance(gid, str) else None
+
+
 def read_source(path):
     """Read a py:percent source into a notebook with stable cell ids and no jupytext noise."""
     nb = jupytext.read(str(path), fmt="py:percent")
@@ -103,6 +109,8 @@ def read_submission(path, max_bytes=20_000_000):
             f"not valid notebook JSON (line {e.lineno}, column {e.colno}: {e.msg}); "
             "open it in a text editor at that spot, or re-download it from Jupyter with File > Save"
         ) from None
+    except (RecursionError, ValueError, MemoryError) as e:
+        raise UnreadableNotebook(f"not a notebook the grader can read ({type(e).__name__})") from None
     if not isinstance(nb, dict) or not isinstance(nb.get("cells"), list):
         raise UnreadableNotebook("the JSON has no list of cells; is this a Jupyter notebook?")
     return nb
@@ -140,7 +148,7 @@ def cells_to_run(info, submission):
     for cell in submission["cells"]:
         if not isinstance(cell, dict):
             continue
-        gid = nbgrader_meta(cell).get("grade_id")
+        gid = grade_id(cell)
         if gid in info.solution_code:
             chosen.append((gid, strip_magics(cell_source(cell))))
         elif not nbgrader_meta(cell) and cell.get("cell_type") == "code":

@@ -14,7 +14,7 @@ def _fmt(x):
 
 def write_grades_csv(results, path):
     """One row per student per graded test, with the test's status beside its points."""
-    with open(path, "w", newline="") as f:
+    with open(path, "w", newline="", encoding="utf-8", errors="replace") as f:
         w = csv.writer(f, lineterminator="\n")
         w.writerow(GRADES_HEADER)
         for r in results:
@@ -24,7 +24,7 @@ def write_grades_csv(results, path):
 
 def write_students_csv(results, path):
     """One row per student: total score and the submission's status."""
-    with open(path, "w", newline="") as f:
+    with open(path, "w", newline="", encoding="utf-8", errors="replace") as f:
         w = csv.writer(f, lineterminator="\n")
         w.writerow(STUDENTS_HEADER)
         for r in results:
@@ -97,9 +97,10 @@ def write_all(results, asg, out_dir):
     for r in results:
         d = out_dir / "feedback" / r.student
         d.mkdir(parents=True, exist_ok=True)
-        (d / f"{r.assignment}.html").write_text(feedback_html(r, asg.info.manual), encoding="utf-8")
-    (out_dir / "summary.txt").write_text(summary_table(results) + "\n")
-    with open(out_dir / "violations.csv", "w", newline="") as f:
+        (d / f"{r.assignment}.html").write_text(feedback_html(r, asg.info.manual), encoding="utf-8",
+                                                 errors="replace")
+    (out_dir / "summary.txt").write_text(summary_table(results) + "\n", encoding="utf-8", errors="replace")
+    with open(out_dir / "violations.csv", "w", newline="", encoding="utf-8", errors="replace") as f:
         w = csv.writer(f, lineterminator="\n")
         w.writerow(["student", "assignment", "refused"])
         for r in results:

@@ -127,15 +127,20 @@ def _forbidden() -> tuple[set[str], set[str]]:
     return {os.path.realpath(p) for p in exact} | exact, {os.path.realpath(p) for p in secret} | secret
 
 
-def default_read_roots() -> list[str]:
-    """What a confined Python + numpy + matplotlib process needs to read (see module doc)."""
+def default_read_roots(include_utils: bool = True) -> list[str]:
+    """What a confined Python + numpy + matplotlib process needs to read (see module doc).
+
+    ``include_utils=False`` leaves out the course's ``utils`` folder (when it lives outside
+    site-packages, as in an editable install): a runner that imported every utils module before
+    confinement does not need it, and a student then cannot re-load the reference from source.
+    """
     cands: list[str] = [sys.prefix, sys.base_prefix, sys.exec_prefix,
                         getattr(sys, "base_exec_prefix", sys.exec_prefix)]
     for p in sys.path:
         if p and os.path.basename(os.path.normpath(p)) in ("site-packages", "dist-packages"):
             cands.append(p)
     utils_dir = _package_dir("utils")
-    if utils_dir:
+    if utils_dir and include_utils:
         cands.append(utils_dir)
     mpl = sys.modules.get("matplotlib")
     mpl_dir = _package_dir("matplotlib")
@@ -644,6 +649,10 @@ DENIED_PREFIXES = (
 # warnings reading the source of frames that live outside the allowed folders, matplotlib's font
 # search looking into home folders and calling fc-list.
 QUIET_CALLERS = ("/linecache.py", "/tokenize.py", "/matplotlib/font_manager.py")
+# linecache/tokenize are quiet only when the interpreter's traceback, warnings or inspect machinery
+# called them (showing a stack): a student calling linecache.getlines() directly is still reported
+SOURCE_READERS = ("/linecache.py", "/tokenize.py")
+SOURCE_READER_CALLERS = ("/traceback.py", "/warnings.py", "/inspect.py")
 
 
 def _make_hook(workdir: str, read_roots: list[str], on_violation):
@@ -658,6 +667,7 @@ def _make_hook(workdir: str, read_roots: list[str], on_violation):
     _range, _reversed = range, reversed
     always_denied, denied_prefixes, denied_imports = ALWAYS_DENIED, DENIED_PREFIXES, DENIED_IMPORTS
     quiet_files = QUIET_CALLERS
+    readers, reader_callers = SOURCE_READERS, SOURCE_READER_CALLERS
     _Exception, _PermissionError = Exception, PermissionError
     _lstat, _readlink, _getcwd = os.lstat, os.readlink, os.getcwd
     _getframe = sys._getframe
@@ -998,7 +1008,16 @@ def _make_hook(workdir: str, read_roots: list[str], on_violation):
                     break
                 fn = f.f_code.co_filename
                 if _type(fn) is _str and fn.endswith(quiet_files):
-                    return True
+                    if not fn.endswith(readers):
+                        return True
+                    # the first caller outside linecache/tokenize must be traceback or warnings
+                    g = f.f_back
+                    while g is not None:
+                        gn = g.f_code.co_filename
+                        if not (_type(gn) is _str and gn.endswith(readers)):
+                            return _type(gn) is _str and gn.endswith(reader_callers)
+                        g = g.f_back
+                    return False
                 f = f.f_back
         except _Exception:
             pass

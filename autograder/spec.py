@@ -119,10 +119,10 @@ def compare_outputs(student, reference, rtol=1e-6, where="the output"):
         return f"{where} has dtype {student.dtype}, expected {reference.dtype} (keep the input's precision)"
     if reference.dtype.kind in "biu" or reference.dtype.kind == "U":
         return None if np.array_equal(student, reference) else f"{where} differs from the expected values"
-    s = student.astype(np.complex128 if reference.dtype.kind == "c" else np.float64)
-    r = reference.astype(s.dtype)
     if student.dtype.kind not in "biufc":
         return f"{where} has dtype {student.dtype}, expected numbers"
+    s = student.astype(np.complex128 if reference.dtype.kind == "c" else np.float64)
+    r = reference.astype(s.dtype)
     s_bad, r_bad = ~np.isfinite(s), ~np.isfinite(r)
     if np.any(s_bad & ~r_bad):
         kind = "nan" if np.any(np.isnan(s[s_bad & ~r_bad])) else "inf"

@@ -8,11 +8,12 @@ import io
 import json
 import os
 import struct
+import zipfile
 
 import numpy as np
 
-MAX_HEADER = 1 << 20  # 1 MiB of JSON
-MAX_PAYLOAD = 1 << 28  # 256 MiB of arrays
+MAX_HEADER = 1 << 26  # 64 MiB of JSON (a setup message holds every cell's code)
+MAX_PAYLOAD = 1 << 28  # 256 MiB of arrays, stored (never compressed) in the npz
 
 
 class ProtocolError(Exception):
@@ -58,11 +59,24 @@ def encode(message):
     return struct.pack("<IQ", len(header), len(payload)) + header + payload
 
 
+def _check_npz(payload):
+    """Refuse an npz whose members are compressed or claim more bytes than the message holds:
+    ``encode`` only writes stored members, so anything else was forged (a decompression bomb)."""
+    with zipfile.ZipFile(io.BytesIO(payload)) as zf:
+        infos = zf.infolist()
+        if len(infos) > 10_000:
+            raise ProtocolError("too many arrays")
+        for info in infos:
+            if info.compress_type != zipfile.ZIP_STORED or info.file_size > len(payload):
+                raise ProtocolError("compressed or oversized array")
+
+
 def decode(header, payload):
     """Decode a message from its two parts, refusing anything but plain arrays."""
     try:
         tree = json.loads(header)
         if payload:
+            _check_npz(payload)
             with np.load(io.BytesIO(payload), allow_pickle=False) as npz:
                 arrays = {k: npz[k] for k in npz.files}
         else:
