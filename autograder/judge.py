@@ -79,12 +79,21 @@ def _load_module(path, name):
     return module
 
 
-def _call_reference(namespace, c):
-    fn = namespace[c.function]
-    try:
-        return {"value": spec.to_plain(fn(*copy.deepcopy(c.args), **copy.deepcopy(c.kwargs)))}
-    except Exception as exc:  # noqa: BLE001 - the reference may be meant to raise
-        return {"error": type(exc).__name__}
+def call_all(namespace, calls):
+    """Run a case's calls on the functions in ``namespace`` (the reference, or trusted code in
+    tests), as the runner does for a student: one outcome per call."""
+    raw, outcomes = [], []
+    for c in calls:
+        try:
+            args = spec.resolve(copy.deepcopy(c.args), raw)
+            kwargs = spec.resolve(copy.deepcopy(c.kwargs), raw)
+            value = namespace[c.function](*args, **kwargs)
+            raw.append(value)
+            outcomes.append({"value": spec.to_plain(spec.select(value, c.send))})
+        except Exception as exc:  # noqa: BLE001 - the reference may be meant to raise
+            raw.append(None)
+            outcomes.append({"error": type(exc).__name__})
+    return outcomes
 
 
 class Assignment:
@@ -118,8 +127,7 @@ class Assignment:
 
     def _reference_outputs(self):
         namespace = self.reference_namespace()
-        return {gid: [[_call_reference(namespace, c) for c in case.calls] for case in cases]
-                for gid, cases in self.cases.items()}
+        return {gid: [call_all(namespace, case.calls) for case in cases] for gid, cases in self.cases.items()}
 
 
 _NUMBER = re.compile(r"[-+]?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?")
@@ -185,10 +193,13 @@ def _judge_case(case, outcomes, reference):
 
 def _encode_call(c):
     return {"function": c.function, "args": [_plain_arg(a) for a in c.args],
-            "kwargs": {k: _plain_arg(v) for k, v in c.kwargs.items()}}
+            "kwargs": {k: _plain_arg(v) for k, v in c.kwargs.items()},
+            "send": c.send if isinstance(c.send, (bool, int)) else True}
 
 
 def _plain_arg(a):
+    if isinstance(a, spec.Out):
+        return {"__out__": [a.index, a.item]}
     if isinstance(a, (tuple, list)):
         return [_plain_arg(v) for v in a]
     if isinstance(a, dict):

@@ -148,6 +148,18 @@ def _refuse_unaudited(on_violation):
                 setattr(module, name, refuser(f"{modname}.{name}"))
 
 
+def _resolve(value, raw):
+    """Replace {"__out__": [index, item]} by the raw result of an earlier call (see spec.Out)."""
+    if isinstance(value, dict):
+        if set(value) == {"__out__"}:
+            index, item = value["__out__"]
+            return raw[index] if item is None else raw[index][item]
+        return {k: _resolve(v, raw) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_resolve(v, raw) for v in value]
+    return value
+
+
 def main():
     # the protocol keeps the original pipes; the student's code gets /dev/null and a log
     proto_in, proto_out = os.dup(0), os.dup(1)
@@ -229,16 +241,19 @@ def main():
             request = wire.read_blocking(proto_in)
         except EOFError:
             os._exit(0)
-        results = []
+        results, raw = [], []
         for c in request["calls"]:
             fn = namespace.get(c["function"])
+            raw.append(None)
             if not callable(fn):
                 results.append({"missing": True})
                 continue
             called.clear()
             try:
-                value = fn(*c["args"], **c["kwargs"])
-                out = {"value": spec.to_plain(value)}
+                args, kwargs = _resolve(c["args"], raw), _resolve(c["kwargs"], raw)
+                value = fn(*args, **kwargs)
+                raw[-1] = value
+                out = {"value": spec.to_plain(spec.select(value, c.get("send", True)))}
             except BaseException as exc:  # noqa: BLE001
                 frames, message = _student_traceback(exc)
                 out = {"error": type(exc).__name__, "traceback": frames, "message": message}

@@ -23,11 +23,50 @@ import numpy as np
 
 @dataclass
 class Call:
-    """One call of a graded function: ``function(*args, **kwargs)``."""
+    """One call of a graded function: ``function(*args, **kwargs)``.
+
+    ``send`` says what of the result is judged: True the whole result, an int that item of a tuple
+    (e.g. 0 for the ``out`` of ``(out, cache)``), False nothing (a call made only to feed a later
+    one through ``Out``).
+    """
 
     function: str
     args: tuple = ()
     kwargs: dict = field(default_factory=dict)
+    send: object = True
+
+
+@dataclass(frozen=True)
+class Out:
+    """An argument standing for the result of an earlier call of the same case, in the same process:
+    ``Out(0, 1)`` is item 1 of call 0's result, e.g. the student's own ``cache`` from their forward
+    pass, handed to their backward pass without leaving their process."""
+
+    index: int
+    item: object = None
+
+
+def resolve(value, results):
+    """Replace the ``Out`` placeholders in ``value`` by the raw results of earlier calls."""
+    if isinstance(value, Out):
+        if not 0 <= value.index < len(results):
+            raise IndexError(f"Out({value.index}) refers to a call that has not run")
+        raw = results[value.index]
+        return raw if value.item is None else raw[value.item]
+    if isinstance(value, (list, tuple)):
+        return type(value)(resolve(v, results) for v in value)
+    if isinstance(value, dict):
+        return {k: resolve(v, results) for k, v in value.items()}
+    return value
+
+
+def select(value, send):
+    """The part of a call's result that is judged (see ``Call.send``)."""
+    if send is True:
+        return value
+    if send is False:
+        return None
+    return value[send]
 
 
 @dataclass
@@ -46,9 +85,9 @@ class Case:
         return sorted({c.function for c in self.calls})
 
 
-def call(function, *args, **kwargs):
-    """Build a ``Call``."""
-    return Call(function, args, kwargs)
+def call(function, *args, send=True, **kwargs):
+    """Build a ``Call``; ``send`` as in ``Call``."""
+    return Call(function, args, kwargs, send)
 
 
 def case(label, *calls, hint="", compare=None, rtol=1e-6):

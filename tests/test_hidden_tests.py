@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from autograder import paths, spec
-from autograder.judge import Assignment, _call_reference, _judge_case
+from autograder.judge import Assignment, _judge_case, call_all
 from autograder.samples import load_wrong_versions
 
 ASSIGNMENTS = paths.assignment_names()
@@ -24,7 +24,7 @@ def assignment(request):
 
 
 def _outcomes(namespace, case):
-    return [_call_reference(namespace, c) for c in case.calls]
+    return call_all(namespace, case.calls)
 
 
 def _failing_tests(asg, namespace):

@@ -72,3 +72,26 @@ def test_wire_refuses_pickled_arrays():
     np.savez(buf, a0=np.array([object()], dtype=object))
     with pytest.raises(wire.ProtocolError):
         wire.decode(b'{"__array__": 0}', buf.getvalue())
+
+
+def test_out_feeds_an_earlier_result_to_a_later_call():
+    from autograder.judge import call_all
+
+    def forward(x):
+        return 2 * x, {"x": x, "note": object()}  # a cache that could never cross the wire
+
+    def backward(dout, cache):
+        return 2 * dout + 0 * cache["x"]
+
+    calls = [spec.call("forward", np.arange(3.0), send=0),
+             spec.call("backward", np.ones(3), spec.Out(0, 1))]
+    outcomes = call_all({"forward": forward, "backward": backward}, calls)
+    assert np.array_equal(outcomes[0]["value"], [0.0, 2.0, 4.0])
+    assert np.array_equal(outcomes[1]["value"], [2.0, 2.0, 2.0])
+
+
+def test_runner_resolves_out_placeholders_like_the_judge():
+    from autograder.runner import _resolve
+
+    raw = [(1, {"k": 2}), None]
+    assert _resolve([{"__out__": [0, 1]}, {"a": {"__out__": [0, None]}}], raw) == [{"k": 2}, {"a": raw[0]}]
