@@ -8,6 +8,10 @@ them without depending on a student's own answer:
 - ``utils.data``: the course's data sets (letters A-J, digits), built offline and cached
 - ``utils.layers``: affine, ReLU, sigmoid, tanh; ``*_forward -> (out, cache)``, ``*_backward``
 - ``utils.train``: a mini-batch training loop with progress bars and learning curves
+- ``utils.perceptron``: McCulloch-Pitts units, the perceptron, margin losses, binary logistic
+  regression (04_perceptron)
+- ``utils.synthetic``: small 2-D data sets (separable blobs, XOR, ...) made from a seed
+- ``utils.plotting``: decision boundaries and learning curves
 """
 
 __version__ = "0.1.0"
