@@ -6,6 +6,8 @@ them without depending on a student's own answer:
 - ``utils.losses``: softmax, one-hot encoding, cross-entropy, softmax cross-entropy (01_softmax)
 - ``utils.gradcheck``: centred-difference numerical gradients and an asserting checker
 - ``utils.data``: the course's data sets (letters A-J, digits), built offline and cached
+- ``utils.preprocess``: standardising, class balance, stratified splits, exact and near duplicates,
+  validation-set sizes (02_data)
 - ``utils.layers``: affine, ReLU, sigmoid, tanh; ``*_forward -> (out, cache)``, ``*_backward``
 - ``utils.train``: a mini-batch training loop with progress bars and learning curves
 - ``utils.perceptron``: McCulloch-Pitts units, the perceptron, margin losses, binary logistic
