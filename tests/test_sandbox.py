@@ -509,8 +509,8 @@ def test_hook_survives_tampering(box):
         os.getcwd = lambda: WORK
         builtins.type = lambda x: str
         builtins.PermissionError = None
-        sandbox.ALWAYS_DENIED = frozenset()
-        sandbox.DENIED_PREFIXES = ()
+        sandbox.ALWAYS_DENIED = sandbox.audit.ALWAYS_DENIED = frozenset()
+        sandbox.DENIED_PREFIXES = sandbox.audit.DENIED_PREFIXES = ()
         emit(read=attempt(lambda: open(SECRET).read()),
              system=attempt(lambda: os.system('true')),
              gc=attempt(lambda: len(gc.get_objects())),
@@ -689,7 +689,7 @@ def test_confine_result_and_overhead(box):
 def test_confine_degrades_without_landlock(box):
     # a kernel without Landlock (or another OS): confine() goes on with the other layers
     r = run(box, """
-        sandbox.landlock_abi = lambda: 0
+        sandbox.kernel.landlock_abi = lambda: 0  # the kernel module asks it
         sandbox._apply_seccomp = lambda: ('', [])
         sandbox._drop_capabilities = lambda: (False, [])
         info = sandbox.confine(WORK, sandbox.default_read_roots(), sandbox.Limits(), VIOLATIONS.append)

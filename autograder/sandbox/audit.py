@@ -1,0 +1,450 @@
+"""The audit-hook layer of the sandbox: a tripwire that refuses and reports, in Python.
+
+``sys.addaudithook`` hooks cannot be removed from Python. The hook refuses file access outside the
+allowed folders and every process, network, ctypes, sqlite and rlimit event, reporting each attempt
+to the judge. It is not a security boundary on its own (see ``autograder.sandbox``).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+# Native modules that give Python code a foreign-function interface without ctypes' audit events.
+DENIED_IMPORTS = frozenset({"_cffi_backend", "_xxsubinterpreters", "_xxinterpchannels",
+                            "_xxinterpqueues", "_interpreters", "_interpchannels",
+                            "_interpqueues"})
+
+
+# --------------------------------------------------------------------------------------------
+# layer 5: the audit hook
+# --------------------------------------------------------------------------------------------
+
+ALWAYS_DENIED = frozenset({
+    "subprocess.Popen", "os.system", "os.fork", "os.forkpty", "pty.spawn", "os.kill",
+    "os.killpg", "signal.pthread_kill", "sqlite3.connect", "sqlite3.connect/handle",
+    "sqlite3.enable_load_extension", "sqlite3.load_extension", "resource.setrlimit",
+    "resource.prlimit", "os.startfile", "os.startfile/2", "webbrowser.open", "urllib.Request",
+    "sys.remote_exec", "os.setuid", "os.setgid", "os.setreuid", "os.setregid", "os.setresuid",
+    "os.setresgid", "cpython.PyInterpreterState_New", "gc.get_objects", "gc.get_referrers",
+    "gc.get_referents", "os.add_dll_directory", "ensurepip.bootstrap",
+})
+DENIED_PREFIXES = (
+    "socket.", "ctypes.", "ftplib.", "smtplib.", "poplib.", "imaplib.", "nntplib.",
+    "telnetlib.", "http.client.", "winreg.", "_winapi.", "msvcrt.", "syslog.", "os.exec",
+    "os.spawn", "os.posix_spawn", "_xxsubinterpreters.", "_interpreters.",
+)
+
+# Refusals met while these files are on the stack are not reported (still refused): tracebacks and
+# warnings reading the source of frames that live outside the allowed folders, matplotlib's font
+# search looking into home folders and calling fc-list.
+QUIET_CALLERS = ("/linecache.py", "/tokenize.py", "/matplotlib/font_manager.py")
+# linecache/tokenize are quiet only when the interpreter's traceback, warnings or inspect machinery
+# called them (showing a stack): a student calling linecache.getlines() directly is still reported
+SOURCE_READERS = ("/linecache.py", "/tokenize.py")
+SOURCE_READER_CALLERS = ("/traceback.py", "/warnings.py", "/inspect.py")
+
+
+def _make_hook(workdir: str, read_roots: list[str], on_violation):
+    """Build the audit hook. Everything it uses is bound here, so that later changes to modules,
+    builtins or the sandbox module's globals cannot change its decisions; it never calls code
+    that the student could have replaced."""
+    import _thread
+    import pathlib
+    import stat as _stat
+
+    _type, _str, _bytes, _int, _issubclass, _len = type, str, bytes, int, issubclass, len
+    _range, _reversed = range, reversed
+    always_denied, denied_prefixes, denied_imports = ALWAYS_DENIED, DENIED_PREFIXES, DENIED_IMPORTS
+    quiet_files = QUIET_CALLERS
+    readers, reader_callers = SOURCE_READERS, SOURCE_READER_CALLERS
+    _Exception, _PermissionError = Exception, PermissionError
+    _lstat, _readlink, _getcwd = os.lstat, os.readlink, os.getcwd
+    _getframe = sys._getframe
+    _ident = _thread.get_ident
+    _enc = sys.getfilesystemencoding()
+    _bdecode, _sjoin, _bjoin = bytes.decode, "".join, b"".join
+    _DirEntry = os.DirEntry
+    _path_types = (pathlib.PosixPath, pathlib.PurePosixPath)
+    _path_str = pathlib.PurePath.__str__
+    S_IFMT, S_IFLNK, S_IFDIR = 0o170000, _stat.S_IFLNK, _stat.S_IFDIR
+    WFLAGS = (os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_TRUNC | os.O_APPEND)
+    O_PATH = getattr(os, "O_PATH", 0)
+    ON_LINUX = sys.platform.startswith("linux")
+    DEFAULT_DIR_FDS = (None, -1, -100)
+
+    wd = workdir.rstrip("/") or "/"
+    wd_inside = (wd + "/",)
+    root_dirs, root_files = [], set()
+    for r in read_roots:
+        (root_dirs.append(r.rstrip("/") + "/") if os.path.isdir(r) else root_files.add(r))
+    root_dirs_t = tuple(root_dirs)
+    read_dirs_t = tuple(root_dirs) + wd_inside
+    root_files_f = frozenset(root_files)
+    write_files_f = frozenset({"/dev/null"})
+    handlers: dict = {}
+    busy: set = set()
+
+    # ---- paths ---------------------------------------------------------------------------
+    def text(p):
+        """An exact str for a path argument, None for fds/None, False if not understood."""
+        t = _type(p)
+        if t is _str:
+            return p
+        if p is None or _issubclass(t, _int):
+            return None
+        if t is _bytes:
+            return _bdecode(p, _enc, "surrogateescape")
+        if t is _DirEntry:
+            return text(p.path)
+        if t in _path_types:
+            s = _path_str(p)
+            return s if _type(s) is _str else (_sjoin((s,)) if _issubclass(_type(s), _str) else False)
+        if _issubclass(t, _str):
+            return _sjoin((p,))
+        if _issubclass(t, _bytes):
+            return _bdecode(_bjoin((p,)), _enc, "surrogateescape")
+        return False
+
+    def realpath(path, follow=True):
+        """Absolute, symlink-free version of an absolute path, resolved like the kernel would."""
+        todo = path.split("/")
+        todo.reverse()
+        if not follow:
+            while todo and todo[0] in ("", "."):
+                del todo[0]
+            if todo and todo[0] != "..":
+                last = todo.pop(0)
+                parent = realpath("/" + "/".join(_reversed(todo)))
+                return (parent.rstrip("/") + "/" + last) if parent is not None else None
+        done: list = []
+        hops = 0
+        while todo:
+            name = todo.pop()
+            if name == "" or name == ".":
+                continue
+            if name == "..":
+                if done:
+                    done.pop()
+                continue
+            cand = "/" + "/".join(done) + ("/" if done else "") + name
+            try:
+                mode = _lstat(cand).st_mode
+            except _Exception:
+                done.append(name)
+                continue
+            if mode & S_IFMT != S_IFLNK:
+                done.append(name)
+                continue
+            hops += 1
+            if hops > 40:
+                return None
+            try:
+                target = _readlink(cand)
+            except _Exception:
+                return None
+            if _type(target) is not _str:
+                return None
+            if target.startswith("/"):
+                done = []
+            parts = target.split("/")
+            parts.reverse()
+            todo.extend(parts)
+        return "/" + "/".join(done)
+
+    def fd_dir(fd):
+        if not ON_LINUX or _type(fd) is not _int:
+            return None
+        try:
+            d = _readlink("/proc/self/fd/" + _str(fd))
+        except _Exception:
+            return None
+        return d if _type(d) is _str and d.startswith("/") else None
+
+    def resolve(p, dir_fd=None, follow=True):
+        """(resolved path or None, printable name). None: cannot be checked."""
+        s = text(p)
+        if s is None or s is False:
+            return None, "?"
+        if not s.startswith("/"):
+            if dir_fd in DEFAULT_DIR_FDS:
+                base = _getcwd()
+            else:
+                base = fd_dir(dir_fd)
+                if base is None:
+                    return None, s
+            s2 = base.rstrip("/") + "/" + s
+        else:
+            s2 = s
+        return realpath(s2, follow), s
+
+    def readable(rp):
+        return rp in root_files_f or (rp + "/").startswith(read_dirs_t)
+
+    def inside_work(rp):  # strictly inside the work folder
+        return rp.startswith(wd_inside)
+
+    def check_read(p, dir_fd=None, follow=True):
+        if p is None:
+            p = "."
+        t = text(p)
+        if t is None:
+            return None  # an fd
+        if t is False:
+            return "path of an unsupported type"
+        rp, name = resolve(t, dir_fd, follow)
+        if rp is None or not readable(rp):
+            return f"{name!r}: outside the allowed folders"
+        return None
+
+    def check_write(p, dir_fd=None, follow=True, allow_dev_null=False):
+        t = text(p)
+        if t is None:
+            return None
+        if t is False:
+            return "path of an unsupported type"
+        rp, name = resolve(t, dir_fd, follow)
+        if rp is None:
+            return f"{name!r}: cannot be checked"
+        if allow_dev_null and rp in write_files_f:
+            return None
+        if not inside_work(rp):
+            return f"{name!r}: changes outside the work folder"
+        return None
+
+    def arg(args, i):
+        return args[i] if _len(args) > i else None
+
+    # ---- handlers ----------------------------------------------------------------------------
+    def h_open(args):
+        path, mode, flags = arg(args, 0), arg(args, 1), arg(args, 2)
+        t = text(path)
+        if t is None:
+            return None
+        if t is False:
+            return "path of an unsupported type"
+        write = False
+        if _type(mode) is _str:
+            for c in "wax+":
+                if c in mode:
+                    write = True
+        if _type(flags) is _int and flags & WFLAGS:
+            write = True
+        os_open = mode is None  # os.open: may carry a dir_fd we cannot see
+        if os_open and not t.startswith("/") and ".." in t.split("/"):
+            return f"{t!r}: relative path with '..' in os.open"
+        rp, name = resolve(t)
+        if rp is None:
+            return f"{name!r}: cannot be checked"
+        if write:
+            if rp not in write_files_f and not inside_work(rp):
+                return f"{name!r}: writing outside the work folder"
+        elif not readable(rp):
+            return f"{name!r}: reading outside the allowed folders"
+        if os_open and rp != wd and not inside_work(rp):
+            try:  # a directory fd could serve as dir_fd for relative opens the hook cannot follow
+                if _lstat(rp).st_mode & S_IFMT == S_IFDIR:
+                    return f"{name!r}: directory handle outside the work folder"
+            except _Exception:
+                pass
+            if _type(flags) is _int and O_PATH and flags & O_PATH:
+                return f"{name!r}: O_PATH handle outside the work folder"
+        return None
+
+    def h_read0(args):
+        return check_read(arg(args, 0))
+
+    def h_chdir(args):
+        return check_read(arg(args, 0))
+
+    def h_glob(args):
+        pattern, root_dir, dir_fd = arg(args, 0), arg(args, 2), arg(args, 3)
+        t = text(pattern)
+        if t is None or t is False:
+            return None if t is None else "pattern of an unsupported type"
+        literal = []
+        for part in t.split("/"):
+            if "*" in part or "?" in part or "[" in part:
+                break
+            literal.append(part)
+        lit = "/".join(literal) or ("/" if t.startswith("/") else ".")
+        if lit.startswith("/"):
+            return check_read(lit)
+        if root_dir is not None:
+            rt = text(root_dir)
+            if rt is False or rt is None:
+                return "root_dir of an unsupported type"
+            return check_read(rt.rstrip("/") + "/" + lit)
+        return check_read(lit, dir_fd)
+
+    def h_glob_old(args):  # glob.glob: only absolute patterns (root_dir comes with glob.glob/2)
+        t = text(arg(args, 0))
+        if _type(t) is _str and t.startswith("/"):
+            return h_glob((t, None, None, None))
+        return None
+
+    def h_pathlib_glob(args):
+        return check_read(arg(args, 0))
+
+    def mod(idx, dir_idx=None, follow=True):
+        def h(args):
+            return check_write(arg(args, idx), arg(args, dir_idx) if dir_idx is not None else None,
+                               follow)
+        return h
+
+    def h_rename(args):
+        return (check_write(arg(args, 0), arg(args, 2), follow=False)
+                or check_write(arg(args, 1), arg(args, 3), follow=False))
+
+    def h_link(args):
+        return (check_write(arg(args, 0), arg(args, 2), follow=True)
+                or check_write(arg(args, 0), arg(args, 2), follow=False)
+                or check_write(arg(args, 1), arg(args, 3), follow=False))
+
+    def h_symlink(args):
+        target, dst, dir_fd = arg(args, 0), arg(args, 1), arg(args, 2)
+        r = check_write(dst, dir_fd, follow=False)
+        if r:
+            return r
+        t = text(target)
+        if _type(t) is not _str:
+            return "link target of an unsupported type"
+        if ".." in t.split("/"):
+            return f"link target {t!r} contains '..'"
+        if t.startswith("/"):
+            rp = realpath(t)
+            if rp is None or not inside_work(rp):
+                return f"link target {t!r}: outside the work folder"
+        return None
+
+    def h_truncate(args):
+        return check_write(arg(args, 0))
+
+    def h_xattr_read(args):
+        return check_read(arg(args, 0))
+
+    def h_shutil(name):
+        def h(args):
+            if name in ("copyfile", "copymode", "copystat", "copytree"):
+                return check_read(arg(args, 0)) or check_write(arg(args, 1))
+            if name == "move":
+                return (check_write(arg(args, 0), follow=False)
+                        or check_write(arg(args, 1), follow=False))
+            if name == "rmtree":
+                return check_write(arg(args, 0), arg(args, 1), follow=False)
+            if name == "make_archive":
+                return (check_write(arg(args, 0)) or check_read(arg(args, 2)))
+            if name == "unpack_archive":
+                return check_read(arg(args, 0)) or check_write(
+                    arg(args, 1) if arg(args, 1) is not None else ".")
+            for a in args:  # anything else: every path argument must be in the work folder
+                t = text(a)
+                if _type(t) is _str and t:
+                    r = check_write(t)
+                    if r:
+                        return r
+            return None
+        return h
+
+    def h_import(args):
+        name, filename = arg(args, 0), arg(args, 1)
+        if _type(name) is _str and name in denied_imports:
+            return "this native module is not allowed"
+        if filename is None:
+            return None
+        t = text(filename)
+        if _type(t) is not _str:
+            return "native module path of an unsupported type"
+        rp, _ = resolve(t)
+        if rp is None or inside_work(rp) or not (
+                rp in root_files_f or (rp + "/").startswith(root_dirs_t)):
+            return f"native module {t!r}: only installed packages may be loaded"
+        return None
+
+    def h_ioctl(args):
+        req = arg(args, 1)
+        if _type(req) is _int and (req & 0xFFFFFFFF) in (0x5412, 0x541C):
+            return "terminal injection ioctl"
+        return None
+
+    handlers.update({
+        "open": h_open,
+        "os.listdir": h_read0, "os.scandir": h_read0, "os.fwalk": h_read0,
+        "os.chdir": h_chdir,
+        "glob.glob": h_glob_old, "glob.glob/2": h_glob,
+        "pathlib.Path.glob": h_pathlib_glob, "pathlib.Path.rglob": h_pathlib_glob,
+        "os.chmod": mod(0, 2), "os.chown": mod(0, 3), "os.chflags": mod(0),
+        "os.lchflags": mod(0, None, False), "os.remove": mod(0, 1, False),
+        "os.rmdir": mod(0, 1, False), "os.mkdir": mod(0, 2, False), "os.utime": mod(0, 3),
+        "os.rename": h_rename, "os.link": h_link, "os.symlink": h_symlink,
+        "os.truncate": h_truncate, "os.setxattr": mod(0), "os.removexattr": mod(0),
+        "os.getxattr": h_xattr_read, "os.listxattr": h_xattr_read,
+        "tempfile.mkstemp": mod(0, None, False), "tempfile.mkdtemp": mod(0, None, False),
+        "import": h_import, "fcntl.ioctl": h_ioctl,
+    })
+    for n in ("copyfile", "copymode", "copystat", "copytree", "move", "rmtree", "chown",
+              "make_archive", "unpack_archive", "register_archive_format"):
+        handlers["shutil." + n] = h_shutil(n)
+    get_handler = handlers.get
+
+    # ---- reporting ---------------------------------------------------------------------------
+    def quiet():
+        """Denials caused by the interpreter's own helpers (tracebacks and warnings reading the
+        source of frames outside the allowed folders) are denied without being reported."""
+        try:
+            f = _getframe(3)
+            for _ in _range(12):
+                if f is None:
+                    break
+                fn = f.f_code.co_filename
+                if _type(fn) is _str and fn.endswith(quiet_files):
+                    if not fn.endswith(readers):
+                        return True
+                    # the first caller outside linecache/tokenize must be traceback or warnings
+                    g = f.f_back
+                    while g is not None:
+                        gn = g.f_code.co_filename
+                        if not (_type(gn) is _str and gn.endswith(readers)):
+                            return _type(gn) is _str and gn.endswith(reader_callers)
+                        g = g.f_back
+                    return False
+                f = f.f_back
+        except _Exception:
+            pass
+        return False
+
+    def report(desc):
+        if on_violation is None:
+            return
+        me = _ident()
+        if me in busy:  # an event raised by on_violation itself
+            return
+        if quiet():
+            return
+        busy.add(me)
+        try:
+            on_violation(desc)
+        except _Exception:
+            pass
+        finally:
+            busy.discard(me)
+
+    def sandbox_audit_hook(event, args):
+        h = get_handler(event)
+        if h is None:
+            if event in always_denied or event.startswith(denied_prefixes):
+                reason = "not allowed in the sandbox"
+            else:
+                return
+        else:
+            try:
+                reason = h(args)
+            except _Exception as e:  # fail closed
+                reason = f"could not be checked ({_type(e).__name__})"
+            if reason is None:
+                return
+        desc = event + ": " + reason
+        report(desc)
+        raise _PermissionError(1, "sandbox: " + desc)
+
+    return sandbox_audit_hook
