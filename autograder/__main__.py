@@ -24,7 +24,7 @@ def _limits(args):
     from .judge import Limits
 
     return Limits(test_seconds=args.test_seconds, cell_seconds=args.cell_seconds,
-                  notebook_seconds=args.notebook_seconds, memory_mb=args.memory_mb)
+                  notebook_seconds=args.notebook_seconds, memory_mb=args.memory_mb, disk_mb=args.disk_mb)
 
 
 def cmd_grade(args):
@@ -148,6 +148,8 @@ def main(argv=None):
         q.add_argument("--cell-seconds", type=float, default=60.0, help="time for one notebook cell (default 60)")
         q.add_argument("--notebook-seconds", type=float, default=600.0, help="time for one submission (default 600)")
         q.add_argument("--memory-mb", type=int, default=2048, help="memory of a student's process (default 2048)")
+        q.add_argument("--disk-mb", type=int, default=512, help="files a student's process may write in all "
+                       "(default 512)")
 
     g = sub.add_parser("grade", help="grade SUBMISSIONS/<student>/<assignment>.ipynb into OUT")
     g.add_argument("assignment")

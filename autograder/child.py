@@ -39,7 +39,7 @@ def child_env(workdir, mpl_dir):
 
 
 MAX_VIOLATIONS = 50  # reports kept per submission; the runner's own cap is not to be trusted
-DISK_QUOTA_MB = 512  # all files in a runner's work folder together
+DISK_QUOTA_MB = 512  # all files in a runner's work folder together (judge.Limits.disk_mb)
 DISK_CHECK_SECONDS = 0.5
 
 

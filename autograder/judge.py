@@ -31,11 +31,13 @@ class Limits:
     notebook_seconds: float = 600.0  # everything for one submission
     memory_mb: int = 2048  # address space of the student's process
     file_size_mb: int = 64  # largest file (or output log) it can write
+    disk_mb: int = 512  # all the files it writes together (the judge polls its work folder)
     max_crashes: int = 3  # restarts after crashes before the remaining tests are given up
 
 
 @dataclass
 class TestResult:
+    __test__ = False  # not a pytest test class
     test: str
     points: float
     max_points: float
@@ -232,7 +234,7 @@ class _Session:
         """Start a runner and run the cells; return False when the notebook's time is up."""
         while time.monotonic() < self.deadline:
             self.boots += 1
-            self.child = Child(self._setup(), self.mpl_dir, self.result.violations)
+            self.child = Child(self._setup(), self.mpl_dir, self.result.violations, self.limits.disk_mb)
             current = None
             try:
                 msg = self.child.recv(min(self.deadline, time.monotonic() + 60))
