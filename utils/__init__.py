@@ -10,6 +10,11 @@ them without depending on a student's own answer:
   validation-set sizes (02_data)
 - ``utils.layers``: affine, ReLU, sigmoid, tanh; ``*_forward -> (out, cache)``, ``*_backward``
 - ``utils.train``: a mini-batch training loop with progress bars and learning curves
+- ``utils.linear``, ``utils.optim``: the logistic classifier; update rules with one signature
+  ``update(w, dw, config) -> (next_w, config)`` and learning-rate decay (03_logistic)
+- ``utils.models``: ``FullyConnectedNet`` and ``mlp_loss``, extended through hooks (05_mlp)
+- ``utils.regularization``: penalties, inverted dropout, augmentation, early stopping (07)
+- ``utils.normalization``: standardising, batch norm, layer norm (08_batchnorm)
 - ``utils.perceptron``: McCulloch-Pitts units, the perceptron, margin losses, binary logistic
   regression (04_perceptron)
 - ``utils.synthetic``: small 2-D data sets (separable blobs, XOR, ...) made from a seed
