@@ -73,6 +73,7 @@ def cmd_demo(args):
 
     out = Path(args.out)
     t0 = time.monotonic()
+    unexpected = 0
     release(args.assignments or None)
     t_release = time.monotonic() - t0
     print(f"released assignments/ from solutions/ in {t_release:.1f} s")
@@ -98,8 +99,9 @@ def cmd_demo(args):
         per = sum(r.seconds for r in results) / max(1, len(results))
         print(f"\n{name}: graded {len(results)} samples in {t_grade:.1f} s ({per:.1f} s per notebook on one "
               f"worker); feedback in {out / name / 'feedback'}/")
-        if bad:
-            sys.exit(f"{bad} sample(s) did not get their expected score")
+        unexpected += bad
+    if unexpected:
+        sys.exit(f"{unexpected} sample(s) did not get their expected score")
 
 
 def cmd_export(args):

@@ -53,8 +53,29 @@ def expected_score(asg, correct):
     return total
 
 
+def judged_in_process(asg, replacements):
+    """Points the reference earns with some functions replaced by trusted code ({grade_id: code}),
+    judged here without a sandbox: the expected score of a sample whose wrong versions may
+    interact (a wrong forward and a backward consistent with it)."""
+    import numpy as np
+
+    from .judge import _judge_case, call_all
+
+    namespace = asg.reference_namespace()
+    for code in replacements.values():
+        exec(compile(code, "<sample>", "exec"), namespace)
+    total = 0.0
+    with np.errstate(all="ignore"):
+        for gid, pts in asg.info.tests.items():
+            if all(_judge_case(case, call_all(namespace, case.calls), ref)[0] is None
+                   for case, ref in zip(asg.cases[gid], asg.reference[gid])):
+                total += pts
+    return total
+
+
 def demo_class(asg, assignments=paths.ASSIGNMENTS):
-    """The demo's sample students: {name: (notebook dict, functions right, what it shows)}."""
+    """The demo's sample students: {name: (notebook dict, functions right or expected points, what
+    it shows)}."""
     released = released_notebook(asg.name, assignments)
     reference = dict(asg.info.solution_code)
     functions = list(reference)
@@ -68,7 +89,7 @@ def demo_class(asg, assignments=paths.ASSIGNMENTS):
         "ben_partial": (with_cells(released, {f: reference[f] for f in half}), half,
                         "the first half done, the rest left as stubs"),
         "cy_untouched": (released, [], "the notebook as released"),
-        "dee_typical_mistakes": (with_cells(released, first_wrong), [f for f in functions if f not in first_wrong],
+        "dee_typical_mistakes": (with_cells(released, first_wrong), judged_in_process(asg, first_wrong),
                                  "a typical wrong version of each function"),
         "eve_crashes": (with_cells(released, dict(reference, **{last: crash})), functions[:-1],
                         f"right, but `{last}` kills its own process"),
@@ -87,5 +108,6 @@ def write_class(asg, submissions_dir, assignments=paths.ASSIGNMENTS):
             path.write_text('{"cells": [{"cell_type": "code", "source": "def softmax(x):\\n')  # cut off mid-file
         else:
             path.write_text(json.dumps(nb, indent=1))
-        out[student] = (expected_score(asg, correct), what)
+        expected = correct if isinstance(correct, float) else expected_score(asg, correct)
+        out[student] = (expected, what)
     return out
