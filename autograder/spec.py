@@ -78,11 +78,12 @@ class Case:
     hint: str = ""
     compare: object = None  # callable(student_outs, reference_outs, case) -> str | None
     rtol: float = 1e-6
+    uses: tuple = ()  # graded functions called from inside the called ones (e.g. a model's layers)
 
     @property
     def functions(self):
-        """The graded functions this case calls."""
-        return sorted({c.function for c in self.calls})
+        """The graded functions this case depends on: those it calls, and those they call (``uses``)."""
+        return sorted({c.function for c in self.calls} | set(self.uses))
 
 
 def call(function, *args, send=True, **kwargs):
@@ -90,9 +91,13 @@ def call(function, *args, send=True, **kwargs):
     return Call(function, args, kwargs, send)
 
 
-def case(label, *calls, hint="", compare=None, rtol=1e-6):
-    """Build a ``Case`` from one or more ``Call``."""
-    return Case(label, list(calls), hint, compare, rtol)
+def case(label, *calls, hint="", compare=None, rtol=1e-6, uses=()):
+    """Build a ``Case`` from one or more ``Call``.
+
+    ``uses`` names graded functions the called ones run from inside (a loss built from the
+    student's layers), so that a mistake there is known to be able to fail this case.
+    """
+    return Case(label, list(calls), hint, compare, rtol, tuple(uses))
 
 
 def to_plain(value):

@@ -95,3 +95,10 @@ def test_runner_resolves_out_placeholders_like_the_judge():
 
     raw = [(1, {"k": 2}), None]
     assert _resolve([{"__out__": [0, 1]}, {"a": {"__out__": [0, None]}}], raw) == [{"k": 2}, {"a": raw[0]}]
+
+
+def test_case_functions_include_those_used_from_inside():
+    """A loss built from graded layers depends on them: a hang there must skip this case too."""
+    c = spec.case("a net", spec.call("mlp_loss", 1), spec.call("mlp_loss", 2), uses=("relu_forward", "affine_forward"))
+    assert c.functions == ["affine_forward", "mlp_loss", "relu_forward"]
+    assert spec.case("plain", spec.call("softmax", 1)).functions == ["softmax"]

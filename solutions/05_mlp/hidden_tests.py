@@ -22,11 +22,9 @@ The ``mlp_loss`` cases declare the layers they run through (``uses``), so the gr
 (which tests call which function) matches what a student's ``mlp_loss`` really calls.
 """
 
-from dataclasses import dataclass
-
 import numpy as np
 
-from autograder.spec import Case, Out, call, case, compare_outputs
+from autograder.spec import Out, call, case, compare_outputs
 
 LAYERS = ("affine_forward", "affine_backward", "relu_forward", "relu_backward", "sigmoid_forward",
           "sigmoid_backward", "tanh_forward", "tanh_backward")
@@ -34,18 +32,6 @@ TAUGHT = {**{name: f"utils.layers.{name}" for name in LAYERS}, "mlp_loss": "util
 
 H = 1e-5  # step of the centred differences
 NUMERIC_TOL = 1e-6  # largest error allowed, relative to the largest gradient entry
-
-
-@dataclass
-class BuiltCase(Case):
-    """A case of a function built from other graded functions, which it calls from inside: ``uses``
-    names them, so a mistake in one of them may fail this case and the bookkeeping knows it."""
-
-    uses: tuple = ()
-
-    @property
-    def functions(self):
-        return sorted({c.function for c in self.calls} | set(self.uses))
 
 
 def _scaled_error(analytic, numeric):
@@ -270,8 +256,8 @@ def mlp_scores(rng):
         params = _params(rng, dims, scale=2.0)
         kwargs = {} if activation == "relu" else {"activation": activation}
         X = rng.normal(size=x_shape)
-        return BuiltCase(label, [call("mlp_loss", params, X, **kwargs)], SCORES_HINT,
-                         uses=_uses(activation, backward=False))
+        return case(label, call("mlp_loss", params, X, **kwargs), hint=SCORES_HINT,
+                    uses=_uses(activation, backward=False))
 
     return [
         scores_case("two-layer ReLU net: 5 samples, D = 4, H = 6, K = 3", (4, 6, 3), (5, 4)),
@@ -341,8 +327,8 @@ def _mlp_numeric_case(rng, reg=0.1):
                         f"(relative error {err:.1e})")
         return None
 
-    return BuiltCase("every gradient against the numerical gradient of your own loss (ReLU, three layers, reg > 0)",
-                     calls, LOSS_HINT, compare, uses=_uses("relu", backward=True))
+    return case("every gradient against the numerical gradient of your own loss (ReLU, three layers, reg > 0)",
+                *calls, hint=LOSS_HINT, compare=compare, uses=_uses("relu", backward=True))
 
 
 def mlp_loss_grads(rng):
@@ -351,8 +337,8 @@ def mlp_loss_grads(rng):
         X = rng.normal(size=x_shape)
         y = rng.integers(0, dims[-1], size=x_shape[0])
         kwargs = {"reg": reg} if activation == "relu" else {"reg": reg, "activation": activation}
-        return BuiltCase(label, [call("mlp_loss", params, X, y, **kwargs)], LOSS_HINT, _loss_grads,
-                         uses=_uses(activation, backward=True))
+        return case(label, call("mlp_loss", params, X, y, **kwargs), hint=LOSS_HINT, compare=_loss_grads,
+                    uses=_uses(activation, backward=True))
 
     return [
         grads_case("two-layer ReLU net, no regularisation", (4, 6, 3), (5, 4)),
