@@ -201,7 +201,8 @@ def _encode_call(c):
 
 def _plain_arg(a):
     if isinstance(a, spec.Out):
-        return {"__out__": [a.index, a.item]}
+        update = None if a.update is None else {k: _plain_arg(v) for k, v in a.update.items()}
+        return {"__out__": [a.index, a.item, update]}
     if isinstance(a, (tuple, list)):
         return [_plain_arg(v) for v in a]
     if isinstance(a, dict):

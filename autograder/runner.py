@@ -152,8 +152,14 @@ def _resolve(value, raw):
     """Replace {"__out__": [index, item]} by the raw result of an earlier call (see spec.Out)."""
     if isinstance(value, dict):
         if set(value) == {"__out__"}:
-            index, item = value["__out__"]
-            return raw[index] if item is None else raw[index][item]
+            index, item, update = value["__out__"]
+            result = raw[index] if item is None else raw[index][item]
+            if update is not None:  # see spec.apply_update
+                if not isinstance(result, dict):
+                    raise TypeError(f"this test hands your function the dict an earlier call returned, "
+                                    f"but that call returned {type(result).__name__}")
+                result = {**result, **update}
+            return result
         return {k: _resolve(v, raw) for k, v in value.items()}
     if isinstance(value, list):
         return [_resolve(v, raw) for v in value]

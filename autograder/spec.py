@@ -40,10 +40,25 @@ class Call:
 class Out:
     """An argument standing for the result of an earlier call of the same case, in the same process:
     ``Out(0, 1)`` is item 1 of call 0's result, e.g. the student's own ``cache`` from their forward
-    pass, handed to their backward pass without leaving their process."""
+    pass, handed to their backward pass without leaving their process.
+
+    ``update`` (a dict of plain values) is for results that are dicts: the argument is a copy of
+    that dict with these keys set, e.g. ``Out(2, 1, update={"mode": "test"})`` hands a batch-norm
+    layer the ``bn_param`` of its last training step, switched to test mode.
+    """
 
     index: int
     item: object = None
+    update: object = None
+
+
+def apply_update(raw, update):
+    """``raw`` with the keys of ``update`` set (a new dict), or ``raw`` itself when there is none."""
+    if update is None:
+        return raw
+    if not isinstance(raw, dict):
+        raise TypeError(f"Out(update=...) needs a dict result, got {type(raw).__name__}")
+    return {**raw, **update}
 
 
 def resolve(value, results):
@@ -52,7 +67,8 @@ def resolve(value, results):
         if not 0 <= value.index < len(results):
             raise IndexError(f"Out({value.index}) refers to a call that has not run")
         raw = results[value.index]
-        return raw if value.item is None else raw[value.item]
+        raw = raw if value.item is None else raw[value.item]
+        return apply_update(raw, value.update)
     if isinstance(value, (list, tuple)):
         return type(value)(resolve(v, results) for v in value)
     if isinstance(value, dict):

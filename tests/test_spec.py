@@ -94,7 +94,29 @@ def test_runner_resolves_out_placeholders_like_the_judge():
     from autograder.runner import _resolve
 
     raw = [(1, {"k": 2}), None]
-    assert _resolve([{"__out__": [0, 1]}, {"a": {"__out__": [0, None]}}], raw) == [{"k": 2}, {"a": raw[0]}]
+    assert _resolve([{"__out__": [0, 1, None]}, {"a": {"__out__": [0, None, None]}}], raw) == [{"k": 2}, {"a": raw[0]}]
+
+
+def test_out_update_sets_keys_of_an_earlier_dict_result_in_judge_and_runner():
+    from autograder.judge import _plain_arg, call_all
+    from autograder.runner import _resolve
+
+    def step(x, param):
+        return x + 1, {**param, "count": param.get("count", 0) + 1}
+
+    def peek(param):
+        return np.array([param["count"], 1.0 if param["mode"] == "test" else 0.0])
+
+    out = spec.Out(0, 1, update={"mode": "test"})
+    calls = [spec.call("step", np.zeros(2), {"mode": "train"}, send=1), spec.call("peek", out)]
+    outcomes = call_all({"step": step, "peek": peek}, calls)
+    assert np.array_equal(outcomes[1]["value"], [1.0, 1.0])
+    assert outcomes[0]["value"]["mode"] == "train"  # the earlier result itself is not changed
+
+    raw = [step(np.zeros(2), {"mode": "train"})]
+    assert _resolve(_plain_arg(out), raw) == {"mode": "test", "count": 1}
+    with pytest.raises(TypeError, match="dict"):
+        _resolve(_plain_arg(spec.Out(0, 0, update={"mode": "test"})), raw)
 
 
 def test_case_functions_include_those_used_from_inside():

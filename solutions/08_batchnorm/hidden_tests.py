@@ -148,6 +148,10 @@ def batchnorm_test_mode(rng):
     g, b = _params(rng, d)
     given = {"mode": "test", "running_mean": rng.standard_normal(d), "running_var": 0.5 + rng.random(d)}
     test_hint = "in test mode use running_mean and running_var, never the test batch's own statistics"
+    trained = [_bn(_x(rng, 6, d, 2.0, 3.0), g, b, {"mode": "train", "momentum": 0.4}, send=False)]
+    for k in range(2):
+        trained.append(_bn(_x(rng, 6, d, 2.0, 3.0), g, b, Out(k, 1), send=False))
+    trained.append(_bn(_x(rng, 5, d, 2.0, 3.0), g, b, Out(2, 1, update={"mode": "test"})))
     return [
         case("test mode with given running statistics", _bn(_x(rng, 5, d, 0.5, 2.0), g, b, given), hint=test_hint),
         case("test mode on a single sample", _bn(_x(rng, 1, d), g, b, given), hint=test_hint),
@@ -159,6 +163,8 @@ def batchnorm_test_mode(rng):
         case("test mode with a running variance close to 0", _bn(_x(rng, 4, d), g, b,
              dict(given, running_var=np.array([1e-6, 1e-4, 1.0, 4.0]))),
              hint="divide by sqrt(running_var + eps), eps inside the square root"),
+        case("test mode after three training steps, given the bn_param the last one returned", *trained,
+             hint=test_hint + "; in train mode, store them in the bn_param you return"),
     ]
 
 
