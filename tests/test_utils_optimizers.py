@@ -305,3 +305,35 @@ def test_schedule_matches_torch_lr_scheduler(name, ours, make, base_lr, steps):
     pytest.importorskip("torch")
     theirs = _torch_rates(make, base_lr, steps)
     np.testing.assert_allclose(ours(np.arange(steps)), theirs, rtol=1e-9, err_msg=name)
+
+
+# ----------------------------------------------------------------------------- with utils.train
+
+
+def test_train_applies_a_schedule_before_every_update():
+    """utils.train(schedule_per="update") hands the schedule the update number, counted over the run."""
+    from utils.train import train
+
+    class Quadratic:  # loss 0.5 ||w||^2 whatever the batch: each update is w -= lr * w
+        def __init__(self):
+            self.params = {"w": np.array([1.0])}
+
+        def loss(self, X, y=None):
+            return 0.5 * float(self.params["w"] @ self.params["w"]), {"w": self.params["w"].copy()}
+
+    seen = []
+
+    def schedule(it):
+        seen.append(it)
+        return 0.1 * (it + 1)
+
+    model = Quadratic()
+    X, y = np.zeros((10, 1)), np.zeros(10, dtype=int)
+    hist = train(model, X, y, sgd, {}, epochs=2, batch_size=4, lr_schedule=schedule, progress=False,
+                 schedule_per="update")
+    assert seen == list(range(6))  # 3 batches per epoch, 2 epochs
+    assert hist["lr"] == pytest.approx([0.3, 0.6])  # the rate of each epoch's last update
+    expected = np.prod([1 - 0.1 * (i + 1) for i in range(6)])
+    assert model.params["w"][0] == pytest.approx(expected)
+    with pytest.raises(ValueError, match="schedule_per"):
+        train(model, X, y, sgd, {}, epochs=1, lr_schedule=schedule, progress=False, schedule_per="batch")

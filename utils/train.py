@@ -22,7 +22,7 @@ def accuracy(model, X, y, batch_size=1000):
 
 
 def train(model, X, y, update, config=None, X_val=None, y_val=None, epochs=10, batch_size=100,
-          lr_schedule=None, rng=0, progress=True, eval_size=2000):
+          lr_schedule=None, rng=0, progress=True, eval_size=2000, schedule_per="epoch"):
     """Train ``model`` in place by mini-batch updates; return its learning curves.
 
     Inputs:
@@ -32,14 +32,21 @@ def train(model, X, y, update, config=None, X_val=None, y_val=None, epochs=10, b
     - config: the rule's hyperparameters, e.g. {"learning_rate": 1e-2}; copied per parameter.
     - X_val, y_val: optional validation data, scored after every epoch.
     - epochs, batch_size: how long, and how many samples per update (the last batch may be smaller).
-    - lr_schedule: optional ``f(epoch) -> learning rate`` applied at the start of each epoch.
+    - lr_schedule: optional ``f(epoch) -> learning rate`` applied at the start of each epoch, or
+      ``f(update) -> learning rate`` applied before every update (counted from 0 over the whole
+      run) when ``schedule_per="update"``; e.g. ``lambda it: utils.optim.cyclical(it, ...)``.
     - rng: seed or np.random.Generator for shuffling.
     - progress: show a tqdm progress bar over epochs.
     - eval_size: training accuracy is measured on at most this many training samples.
+    - schedule_per: "epoch" (default) or "update": how often lr_schedule is consulted.
 
     Returns a dict of lists: ``loss`` (one per update), ``train_acc``, ``val_acc``, ``lr`` and
-    ``seconds`` (one per epoch, ``val_acc`` empty without validation data).
+    ``seconds`` (one per epoch, ``val_acc`` empty without validation data). ``lr`` is the rate of
+    the epoch's last update.
     """
+    if schedule_per not in ("epoch", "update"):
+        raise ValueError(f"schedule_per must be 'epoch' or 'update', got {schedule_per!r}")
+    per_update = lr_schedule is not None and schedule_per == "update"
     rng = np.random.default_rng(rng)
     configs = {name: copy.deepcopy(config or {}) for name in model.params}
     history = {"loss": [], "train_acc": [], "val_acc": [], "lr": [], "seconds": []}
@@ -53,7 +60,7 @@ def train(model, X, y, update, config=None, X_val=None, y_val=None, epochs=10, b
         epoch_iter = bar
     start = time.perf_counter()
     for epoch in epoch_iter:
-        if lr_schedule is not None:
+        if lr_schedule is not None and not per_update:
             for c in configs.values():
                 c["learning_rate"] = lr_schedule(epoch)
         order = rng.permutation(n)
@@ -63,6 +70,10 @@ def train(model, X, y, update, config=None, X_val=None, y_val=None, epochs=10, b
             if not np.isfinite(loss):
                 raise FloatingPointError(f"the loss became {loss} at epoch {epoch}: lower the learning rate")
             history["loss"].append(float(loss))
+            if per_update:
+                lr = lr_schedule(len(history["loss"]) - 1)
+                for c in configs.values():
+                    c["learning_rate"] = lr
             for name in model.params:
                 model.params[name], configs[name] = update(model.params[name], grads[name], configs[name])
         sub = rng.choice(n, size=min(n, eval_size), replace=False)
