@@ -14,6 +14,33 @@ from utils.losses import softmax_cross_entropy
 __all__ = ["logistic_forward", "logistic_loss", "gd_step", "LogisticClassifier"]
 
 
+def _checked(X, W, b, y=None):
+    """Return X as float64 after checking the shapes of X, W, b (and y); raise ValueError if not.
+
+    numpy would broadcast some wrong shapes silently (a b of shape (N, K), labels of shape (N, 1))
+    and index with negative labels as if they counted from the end; both give a wrong loss with no
+    error, so they are refused here.
+    """
+    X = np.asarray(X, dtype=np.float64)
+    W, b = np.asarray(W), np.asarray(b)
+    if X.ndim != 2:
+        raise ValueError(f"X should have shape (N, D), got shape {X.shape}")
+    if W.ndim != 2 or W.shape[0] != X.shape[1]:
+        raise ValueError(f"W should have shape (D, K) with D = {X.shape[1]} (the columns of X), got shape {W.shape}")
+    if b.shape != (W.shape[1],):
+        raise ValueError(f"b should have shape (K,) = ({W.shape[1]},), one bias per column of W, got shape {b.shape}")
+    if y is not None:
+        y = np.asarray(y)
+        if y.shape != (X.shape[0],):
+            raise ValueError(f"y should have shape (N,) = ({X.shape[0]},), one label per row of X, got shape {y.shape}")
+        if y.dtype.kind not in "iu":
+            raise ValueError(f"y should hold integer labels, got dtype {y.dtype}")
+        if y.size and (y.min() < 0 or y.max() >= W.shape[1]):
+            raise ValueError(f"labels should lie in 0..{W.shape[1] - 1} (K = {W.shape[1]} classes), "
+                             f"got {y.min()}..{y.max()}")
+    return X
+
+
 def logistic_forward(X, W, b):
     """Compute the class scores of a linear classifier, one row per sample.
 
@@ -23,8 +50,9 @@ def logistic_forward(X, W, b):
     - b: biases, shape (K,).
 
     Returns float64 scores of shape (N, K): scores[n, k] = sum_d X[n, d] W[d, k] + b[k].
+    Raises ValueError when the shapes do not fit together.
     """
-    X = np.asarray(X, dtype=np.float64)
+    X = _checked(X, W, b)
     return X @ W + b  # (N, D) @ (D, K) + (K,) -> (N, K)
 
 
@@ -38,9 +66,10 @@ def logistic_loss(X, y, W, b):
     - b: biases, shape (K,).
 
     Returns a tuple (loss, dW, db): loss a Python float, dW float64 of shape (D, K), db float64
-    of shape (K,).
+    of shape (K,). Raises ValueError for shapes that do not fit together, non-integer labels or
+    labels outside 0..K-1.
     """
-    X = np.asarray(X, dtype=np.float64)
+    X = _checked(X, W, b, y)
     scores = X @ W + b  # (N, K)
     loss, dscores = softmax_cross_entropy(scores, y)  # dscores (N, K), already divided by N
     dW = X.T @ dscores  # (D, N) @ (N, K) -> (D, K)
