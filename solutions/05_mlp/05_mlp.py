@@ -52,9 +52,9 @@ from utils.train import accuracy, train
 # %% [markdown]
 # ## 1. A two-layer network as a computation graph
 #
-# A two-layer classifier computes, for a batch $X$ of shape $(N, D)$ and labels $y$,
+# A two-layer classifier with $H$ hidden units computes, for a batch $X$ of shape $(N, D)$ and labels $y$,
 #
-# $$A = X W_1 + b_1,\qquad H = \max(0, A),\qquad S = H W_2 + b_2,\qquad
+# $$A = X W_1 + b_1,\qquad Z = \max(0, A),\qquad S = Z W_2 + b_2,\qquad
 #   \ell = \tfrac{1}{N}\textstyle\sum_n -\log \operatorname{softmax}(S_n)_{y_n}.$$
 #
 # Drawn as a graph, with the forward pass going down the left and the backward pass going up the
@@ -66,11 +66,11 @@ from utils.train import accuracy, train
 #  X   (N, D)                                dX  = dA W1ᵀ
 #  │   affine, parameters W1 (D, H), b1 (H)  dW1 = Xᵀ dA      db1 = Σ_n dA_n
 #  ▼                                          ▲
-#  A   (N, H)                                dA  = dH ⊙ 1[A > 0]
+#  A   (N, H)                                dA  = dZ ⊙ 1[A > 0]
 #  │   ReLU                                   ▲
 #  ▼                                          │
-#  H   (N, H)                                dH  = dS W2ᵀ
-#  │   affine, parameters W2 (H, K), b2 (K)  dW2 = Hᵀ dS      db2 = Σ_n dS_n
+#  Z   (N, H)                                dZ  = dS W2ᵀ
+#  │   affine, parameters W2 (H, K), b2 (K)  dW2 = Zᵀ dS      db2 = Σ_n dS_n
 #  ▼                                          ▲
 #  S   (N, K)                                dS  = (softmax(S) - onehot(y)) / N
 #  │   softmax + cross-entropy with y         ▲
@@ -83,16 +83,18 @@ from utils.train import accuracy, train
 # $\partial \ell / \partial v$ (`dv` in the diagram and in code), an array shaped like $v$. The
 # chain rule says that if $v$ feeds a box with output $u$, then $\bar v$ is $\bar u$ multiplied by
 # the local derivative of that one box, and *nothing else*: a box never needs to know what comes
-# after it (were $v$ to feed several boxes, their contributions would add up). For our graph:
+# after it (were $v$ to feed several boxes, their contributions would add up). For our graph,
+# with $\odot$ the elementwise product and $\mathbb{1}[A > 0]$ the array that is 1 where $A > 0$
+# and 0 elsewhere:
 #
 # $$\bar S = \tfrac{1}{N}\big(\operatorname{softmax}(S) - \operatorname{onehot}(y)\big),\qquad
-#   \bar W_2 = H^\top \bar S,\quad \bar b_2 = \textstyle\sum_n \bar S_n,\quad \bar H = \bar S\, W_2^\top,$$
+#   \bar W_2 = Z^\top \bar S,\quad \bar b_2 = \textstyle\sum_n \bar S_n,\quad \bar Z = \bar S\, W_2^\top,$$
 #
-# $$\bar A = \bar H \odot \mathbb{1}[A > 0],\qquad
+# $$\bar A = \bar Z \odot \mathbb{1}[A > 0],\qquad
 #   \bar W_1 = X^\top \bar A,\quad \bar b_1 = \textstyle\sum_n \bar A_n,\quad \bar X = \bar A\, W_1^\top .$$
 #
 # Each box's forward pass saves what its local derivative needs (the box's *cache*: $X$ for the
-# first affine map, $A$ for the ReLU, $H$ for the second affine map), and its backward pass turns
+# first affine map, $A$ for the ReLU, $Z$ for the second affine map), and its backward pass turns
 # the incoming gradient into the gradients of its own inputs. That is the whole algorithm: a
 # network of any depth is the same few boxes, chained.
 
@@ -212,7 +214,12 @@ rng = np.random.default_rng(0)
 x = rng.normal(size=(3, 2, 2))  # images: D = 4
 w, b = rng.normal(size=(4, 5)), rng.normal(size=5)
 dout = rng.normal(size=(3, 5))
-dx, dw, db = affine_backward(dout, affine_forward(x, w, b)[1])
+try:
+    dx, dw, db = affine_backward(dout, affine_forward(x, w, b)[1])
+except ValueError as err:
+    raise AssertionError(f"affine_forward or affine_backward on images x of shape (3, 2, 2) raised ValueError ({err}): "
+                         "flatten x to (N, D) with x.reshape(x.shape[0], -1) for the products, "
+                         "and reshape dx back to x.shape") from None
 assert np.shape(dx) == x.shape, f"dx should have x's shape {x.shape}, got {np.shape(dx)}: reshape it back"
 check_gradient(dx, numerical_gradient_array(lambda v: affine_forward(v, w, b)[0], x, dout), "dx")
 check_gradient(dw, numerical_gradient_array(lambda v: affine_forward(x, v, b)[0], w, dout), "dw")
@@ -295,7 +302,11 @@ def tanh_forward(x):
 # %% nbgrader={"grade": true, "grade_id": "test_activations_forward", "locked": true, "points": 2, "schema_version": 3, "solution": false}
 # relu, sigmoid and tanh forward give hand-computed values, stay finite at +-1000 and keep float32
 x = np.array([-2.0, -0.5, 0.0, 0.5, 2.0])
-out, _ = relu_forward(x)
+try:
+    out, _ = relu_forward(x)
+except TypeError as err:
+    raise AssertionError(f"relu_forward({x}) raised TypeError ({err}): np.max(0, x) reads 0 as the array and x "
+                         "as the axis; the elementwise maximum is np.maximum(0, x)") from None
 assert np.shape(out) == x.shape and np.allclose(out, [0.0, 0.0, 0.0, 0.5, 2.0]), (
     f"relu_forward({x}) should be [0, 0, 0, 0.5, 2], got {out}: use np.maximum(0, x) (np.max reduces an array)")
 
@@ -306,7 +317,8 @@ assert np.shape(out) == (1, 3) and np.allclose(out, [[0.25, 0.5, 0.75]]), (
 
 ln2 = np.log(2.0)  # tanh(ln 2) = (2 - 1/2) / (2 + 1/2) = 0.6
 out, _ = tanh_forward(np.array([-ln2, 0.0, ln2]))
-assert np.allclose(out, [-0.6, 0.0, 0.6]), f"tanh_forward([-ln 2, 0, ln 2]) should be [-0.6, 0, 0.6], got {out}"
+assert np.allclose(out, [-0.6, 0.0, 0.6]), (
+    f"tanh_forward([-ln 2, 0, ln 2]) should be [-0.6, 0, 0.6], got {out}: use np.tanh(x) (2 sigmoid(x) - 1 is tanh(x / 2))")
 
 big = np.array([-1000.0, 1000.0])
 s, _ = sigmoid_forward(big)
@@ -383,11 +395,12 @@ assert np.allclose(dx, [0.0, 0.0, 5.0]), (
     "pass dout only where x > 0 (the input, and strictly greater: the subgradient at 0 is 0)")
 dx = sigmoid_backward(np.array([4.0]), sigmoid_forward(np.array([0.0]))[1])
 assert np.allclose(dx, [1.0]), (
-    f"sigmoid_backward of dout = 4 at x = 0 should be 4 * sigma(0) (1 - sigma(0)) = 4 * 0.25 = 1, got {dx}")
-dx = tanh_backward(np.array([1.0]), tanh_forward(np.array([np.log(2.0)]))[1])
-assert np.allclose(dx, [0.64]), (
-    f"tanh_backward of dout = 1 at x = ln 2 should be 1 - tanh(ln 2)^2 = 1 - 0.36 = 0.64, got {dx}: "
-    "square tanh(x), not x")
+    f"sigmoid_backward of dout = 4 at x = 0 should be 4 * sigma(0) (1 - sigma(0)) = 4 * 0.25 = 1, got {dx}: "
+    "dx = dout * s * (1 - s), where s = sigma(x) is the output your forward pass cached (not x, not sigma(s))")
+dx = tanh_backward(np.array([2.0]), tanh_forward(np.array([np.log(2.0)]))[1])
+assert np.allclose(dx, [1.28]), (
+    f"tanh_backward of dout = 2 at x = ln 2 should be 2 * (1 - tanh(ln 2)^2) = 2 * (1 - 0.36) = 1.28, got {dx}: "
+    "dx = dout * (1 - t**2), where t = tanh(x) is the output your forward pass cached")
 
 rng = np.random.default_rng(0)
 x = rng.normal(size=(4, 3))
@@ -493,23 +506,28 @@ def mlp_loss(params, X, y=None, reg=0.0, activation="relu"):
 # mlp_loss without labels returns the hand-computed scores of a small net, for any number of layers
 params = {"W1": np.array([[1.0, -1.0],
                           [0.0, 1.0]]), "b1": np.zeros(2),  # D = 2 -> H = 2
-          "W2": np.eye(2), "b2": np.array([0.5, 0.0])}  # H = 2 -> K = 2
+          "W2": np.eye(2), "b2": np.array([0.5, -1.0])}  # H = 2 -> K = 2
 X = np.array([[1.0, 2.0],
               [2.0, 1.0]])
-# by hand: A = X W1 = [[1, 1], [2, -1]]; ReLU -> [[1, 1], [2, 0]]; S = H I + b2 = [[1.5, 1], [2.5, 0]]
+# by hand: A = X W1 = [[1, 1], [2, -1]]; ReLU -> Z = [[1, 1], [2, 0]]; S = Z I + b2 = [[1.5, 0], [2.5, -1]]
 scores = mlp_loss(params, X)
 assert np.shape(scores) == (2, 2), f"mlp_loss(params, X) should return scores of shape (N, K) = (2, 2), got {np.shape(scores)}"
-assert np.allclose(scores, [[1.5, 1.0], [2.5, 0.0]]), (
-    f"scores should be [[1.5, 1], [2.5, 0]], got\n{scores}\n"
-    "affine, ReLU, then affine: no activation after the last layer")
+assert np.allclose(scores, [[1.5, 0.0], [2.5, -1.0]]), (
+    f"scores should be [[1.5, 0], [2.5, -1]], got\n{scores}\n"
+    "affine, ReLU, then affine: no activation after the last layer (scores may be negative)")
 scores = mlp_loss(params, X, activation="tanh")  # tanh(A) = [[t1, t1], [t2, -t1]] with t1 = tanh(1), t2 = tanh(2)
 t1, t2 = np.tanh(1.0), np.tanh(2.0)
-assert np.allclose(scores, [[t1 + 0.5, t1], [t2 + 0.5, -t1]]), (
-    f"with activation='tanh' the scores should be [[{t1 + 0.5:.4f}, {t1:.4f}], [{t2 + 0.5:.4f}, {-t1:.4f}]], "
-    f"got\n{scores}\nuse the activation the argument names")
+assert np.allclose(scores, [[t1 + 0.5, t1 - 1], [t2 + 0.5, -t1 - 1]]), (
+    f"with activation='tanh' the scores should be [[{t1 + 0.5:.4f}, {t1 - 1:.4f}], [{t2 + 0.5:.4f}, {-t1 - 1:.4f}]], "
+    f"got\n{scores}\nuse the activation the argument names, after every affine layer but the last")
 
 one = {"W1": params["W1"], "b1": np.array([0.0, 1.0])}  # L = 1: softmax regression
-assert np.allclose(mlp_loss(one, X), X @ params["W1"] + [0.0, 1.0]), (
+try:
+    scores = mlp_loss(one, X)
+except KeyError as err:
+    raise AssertionError(f"mlp_loss with only W1 and b1 (L = 1) raised KeyError {err}: count the layers as "
+                         "L = len(params) // 2 and loop over them, don't assume two") from None
+assert np.allclose(scores, X @ params["W1"] + [0.0, 1.0]), (
     "with only W1 and b1 (L = 1) the scores are X @ W1 + b1: count the layers as len(params) // 2")
 
 rng = np.random.default_rng(0)
@@ -524,7 +542,7 @@ print("test_mlp_scores passed")
 # %% nbgrader={"grade": true, "grade_id": "test_mlp_loss_grads", "locked": true, "points": 3, "schema_version": 3, "solution": false}
 # mlp_loss with labels gives the hand-computed loss with its L2 penalty, and gradients matching numerical ones
 params = {"W1": np.array([[1.0, -1.0],
-                          [0.0, 1.0]]), "b1": np.zeros(2),
+                          [0.0, 1.0]]), "b1": np.array([1.0, 0.0]),
           "W2": np.zeros((2, 2)), "b2": np.zeros(2)}  # W2 = 0: every score is 0
 X, y = np.array([[1.0, 2.0], [2.0, 1.0]]), np.array([0, 1])
 # by hand: scores 0, so the data loss is log K = log 2; the penalty is 0.5 * 0.2 * (1 + 1 + 1) = 0.3
@@ -540,19 +558,33 @@ assert isinstance(grads, dict) and sorted(grads) == sorted(params), (
 assert np.allclose(grads["W1"], 0.2 * params["W1"]), (
     f"grads['W1'] should be reg * W1 = {(0.2 * params['W1']).tolist()} here, got {grads['W1'].tolist()}: "
     "add reg * W to each weight's gradient")
+assert np.allclose(grads["b1"], 0.0), (
+    f"grads['b1'] should be 0 here (W2 = 0 and biases are not penalised), got {grads['b1'].tolist()}")
 
 rng = np.random.default_rng(0)
 params = {"W1": rng.normal(size=(4, 5)), "b1": rng.normal(size=5), "W2": rng.normal(size=(5, 3)),
           "b2": rng.normal(size=3), "W3": rng.normal(size=(3, 3)), "b3": rng.normal(size=3)}
 X, y = rng.normal(size=(6, 4)), rng.integers(0, 3, size=6)
 for activation in ("relu", "sigmoid", "tanh"):
-    loss, grads = mlp_loss(params, X, y, reg=0.1, activation=activation)
+    try:
+        loss, grads = mlp_loss(params, X, y, reg=0.1, activation=activation)
+    except KeyError as err:
+        raise AssertionError(f"mlp_loss on a 3-layer net (W1 .. W3) raised KeyError {err}: loop over all "
+                             "L = len(params) // 2 layers, forward and backward, don't assume two") from None
+    assert sorted(grads) == sorted(params), (
+        f"a 3-layer net should get gradients for {sorted(params)}, got {sorted(grads)}: loop over all "
+        "L = len(params) // 2 layers, don't assume two")
     for name in params:
         assert np.shape(grads[name]) == params[name].shape, (
             f"grads['{name}'] should have the shape of params['{name}'], {params[name].shape}, got {np.shape(grads[name])}")
         numeric = numerical_gradient(lambda v: mlp_loss(dict(params, **{name: v}), X, y, 0.1, activation)[0],
                                      params[name].copy())
-        check_gradient(grads[name], numeric, f"grads['{name}'] with activation='{activation}'")
+        try:
+            check_gradient(grads[name], numeric, f"grads['{name}'] with activation='{activation}'")
+        except AssertionError as err:
+            raise AssertionError(f"{err}. Walk the layers in reverse: affine_backward of the last layer, then for "
+                                 "each hidden layer the activation's backward pass followed by affine_backward, "
+                                 "each with the cache its own forward pass returned") from None
 print("test_mlp_loss_grads passed")
 
 # %% [markdown]
@@ -597,8 +629,8 @@ print(f"train {X_train.shape}, val {X_val.shape}, test {X_test.shape}; classes {
 
 # %% [markdown]
 # **scikit-learn's MLP first.** `MLPClassifier` with the hidden sizes we will use, (256, 128), on the
-# same (centred) pixels, with its defaults: ReLU, the Adam optimiser (learning rate $10^{-3}$),
-# batches of 200, L2 strength $10^{-4}$, and early stopping, which holds out 10% of the training
+# same (centred) pixels, with its defaults (ReLU, the Adam optimiser with learning rate $10^{-3}$,
+# batches of 200, L2 strength $10^{-4}$) plus early stopping, which holds out 10% of the training
 # set and stops after 10 epochs without improvement on it (at most 200 epochs).
 
 # %%
@@ -648,17 +680,18 @@ plt.show()
 # later, with a smaller learning rate, it settles with less scatter. Training accuracy reaches
 # 100% and validation accuracy stays a few tenths of a point below it, so the net barely
 # over-fits. Both networks have exactly the same shape and see exactly the same pixels; they
-# differ in the optimiser, its schedule and when training stops. Our hand-written layers match
-# scikit-learn's accuracy on the 2,000 test letters (one letter is 0.05 percentage points) in
-# comparable time: nothing magic happens inside a library MLP.
+# differ in the optimiser, its schedule and when training stops. Our hand-written layers reach
+# scikit-learn's accuracy on the 2,000 test letters (the two differ by a handful of letters; one
+# letter is 0.05 percentage points) in comparable time: nothing magic happens inside a library MLP.
 
 # %% [markdown]
 # ## 7. Universal approximation
 #
 # A network with a single hidden layer of sigmoidal units can approximate any continuous function
-# on a closed interval as closely as we like, given enough hidden units (Cybenko, 1989). Each
-# unit contributes one smooth step $c_j \tanh(w_j x + b_j)$, placed at $-b_j / w_j$, and enough
-# steps can trace any curve. Let's watch it: fit $f(x) = \sin(3x) + x$ on $[-2, 2]$ with 1, 4, 16
+# on a closed interval as closely as we like, given enough hidden units (Cybenko, 1989). With one
+# input $x$, hidden unit $j$ computes $\tanh(w_j x + b_j)$ and the output layer weights it by $c_j$,
+# so each unit contributes one smooth step $c_j \tanh(w_j x + b_j)$ of height $2 c_j$, centred at
+# $x = -b_j / w_j$; enough steps can trace any curve. Let's watch it: fit $f(x) = \sin(3x) + x$ on $[-2, 2]$ with 1, 4, 16
 # and 64 tanh units, using your layers with a squared-error loss
 # $\ell = \frac{1}{N}\sum_n (\hat y_n - y_n)^2$, whose gradient with respect to the prediction is
 # $\frac{2}{N}(\hat y - y)$. Training is full-batch gradient descent with momentum.
