@@ -107,6 +107,11 @@ assert np.allclose(rows, [[-1.0, 1.0], [-1.0, 1.0]]), (
     f"standardize(x, axis=1, eps=0) should be [[-1, 1], [-1, 1]], got {rows.tolist()}: "
     "take the mean and variance along `axis`, with keepdims=True")
 
+out = standardize(np.array([[0.0], [2.0]]), eps=3.0)  # mean 1, var 1: (x - 1) / sqrt(1 + 3)
+assert np.allclose(out, [[-0.5], [0.5]]), (
+    f"standardize([[0], [2]], eps=3) should be [[-0.5], [0.5]] (mean 1, variance 1, divided by sqrt(1 + 3) = 2), "
+    f"got {np.asarray(out).tolist()}: eps goes inside the square root, (x - mean) / sqrt(var + eps)")
+
 const = np.array([[5.0, 1.0], [5.0, 2.0], [5.0, 4.0]])  # feature 0 is constant
 out = standardize(const)
 assert np.all(np.isfinite(out)) and np.allclose(out[:, 0], 0.0), (
@@ -224,6 +229,10 @@ assert np.allclose(out, expected), (
     f"batchnorm_forward in train mode should give {expected.tolist()}, got {np.asarray(out).tolist()}: "
     "normalise each column (axis=0) with its own mean and variance, then gamma * x_hat + beta")
 assert isinstance(bn_param, dict), f"the second item should be the bn_param dict, got {type(bn_param).__name__}"
+out, _, _ = batchnorm_forward(np.array([[0.0], [2.0]]), np.ones(1), np.zeros(1), {"mode": "train", "eps": 3.0})
+assert np.allclose(out, [[-0.5], [0.5]]), (
+    f"with eps = 3, the batch [[0], [2]] (mean 1, variance 1) should give (x - 1) / sqrt(1 + 3) = [[-0.5], [0.5]], "
+    f"got {np.asarray(out).tolist()}: read eps from bn_param and add it inside the square root")
 
 rng = np.random.default_rng(0)
 x = 3.0 + 5.0 * rng.standard_normal((64, 4))
@@ -295,7 +304,7 @@ batches = [5.0 + 2.0 * rng.standard_normal((32, 1)) for _ in range(steps)]  # ea
 tracks = {}
 for momentum in (0.1, 0.5):
     bn_param = {"mode": "train", "momentum": momentum}
-    tracks[momentum] = []
+    tracks[momentum] = [(0.0, 1.0)]  # step 0: the starting values, before any batch
     for batch in batches:
         _, bn_param, _ = batchnorm_forward(batch, np.ones(1), np.zeros(1), bn_param)
         tracks[momentum].append((bn_param["running_mean"][0], bn_param["running_var"][0]))
@@ -303,11 +312,11 @@ for momentum in (0.1, 0.5):
 fig, axes = plt.subplots(1, 2, figsize=(10, 3.5))
 for momentum, track in tracks.items():
     means, variances = np.array(track).T
-    axes[0].plot(range(1, steps + 1), means, label=f"momentum {momentum}")
-    axes[1].plot(range(1, steps + 1), variances, label=f"momentum {momentum}")
+    axes[0].plot(range(steps + 1), means, label=f"momentum {momentum}")
+    axes[1].plot(range(steps + 1), variances, label=f"momentum {momentum}")
 for ax, truth, name in zip(axes, (5.0, 4.0), ("running mean", "running variance")):
     ax.axhline(truth, color="k", linestyle=":", label=f"true value {truth:g}")
-    ax.set_xlabel("training step")
+    ax.set_xlabel("training step (batches of 32 seen)")
     ax.set_ylabel(name)
     ax.set_title(f"The {name} over training steps")
     ax.legend()
@@ -482,6 +491,14 @@ alone, _ = layernorm_forward(x[2:3], gamma, beta)
 assert np.allclose(full[2], alone[0]), (
     "a sample's output should not depend on the other samples in the batch: "
     "take the statistics along axis 1 (features), not axis 0")
+out, _ = layernorm_forward(np.array([[0.0, 2.0]]), np.ones(2), np.zeros(2), eps=3.0)
+assert np.allclose(out, [[-0.5, 0.5]]), (
+    f"layernorm_forward([[0, 2]], eps=3) should be [[-0.5, 0.5]] (mean 1, variance 1, divided by sqrt(1 + 3)), "
+    f"got {np.asarray(out).tolist()}: eps goes inside the square root")
+far, _ = layernorm_forward(1e6 + x, gamma, beta)
+assert np.allclose(far, full, rtol=1e-6, atol=1e-6), (
+    "layernorm_forward(1e6 + x) should equal layernorm_forward(x): compute each sample's variance as "
+    "mean((x - mean)**2), not mean(x**2) - mean(x)**2")
 print("test_layernorm_forward passed")
 
 # %% nbgrader={"grade": false, "grade_id": "layernorm_backward", "locked": false, "schema_version": 3, "solution": true}
@@ -634,7 +651,8 @@ for ax, lr in zip(axes, (0.003, 0.03, 0.3)):
             ax.plot([], [], color=color, label=f"{name} (diverged)")
             continue
         ax.plot(smooth(h["loss"]), color=color, label=name)
-    ax.set_ylim(0, 2.5)
+    ax.axhline(np.log(10), color="k", linestyle=":", label="guessing, log 10")
+    ax.set_ylim(0, 3)
     ax.set_xlabel("training step (batch of 64)")
     ax.set_title(f"Training loss, learning rate {lr:g}")
     ax.legend()
