@@ -43,8 +43,10 @@ from utils.gradcheck import check_gradient, numerical_gradient
 #
 # $$S(y)_i = \frac{e^{y_i}}{\sum_{j=1}^{K} e^{y_j}}, \qquad i = 1, \dots, K.$$
 #
-# Every entry is positive (an exponential never is zero or negative) and the entries add up to 1,
-# so the result is a proper probability distribution. Larger scores get larger probabilities.
+# Mathematically every entry is positive (an exponential is never zero or negative) and the entries
+# add up to 1, so the result is a proper probability distribution; larger scores get larger
+# probabilities. In floating point an entry can still come out as exactly 0: $e^{-800}$ is far below
+# the smallest float64 and rounds to 0, and section 6 shows where that bites.
 #
 # **Two layouts.** The lecture stores a batch of scores with *one row per class and one column per
 # sample*, an array of shape $(K, N)$; the classes then run along `axis=0`. Most libraries, and
@@ -57,12 +59,13 @@ from utils.gradcheck import check_gradient, numerical_gradient
 #
 # $$\frac{e^{y_i - c}}{\sum_j e^{y_j - c}} = \frac{e^{-c}\, e^{y_i}}{e^{-c} \sum_j e^{y_j}} = \frac{e^{y_i}}{\sum_j e^{y_j}}.$$
 #
-# Choose $c = \max_j y_j$. Then the largest shifted score is 0, every exponential lies in $(0, 1]$,
-# and the denominator is at least 1: nothing can overflow and we never divide by zero.
+# Choose $c = \max_j y_j$. Then the largest shifted score is 0, every exponential lies between 0
+# and 1, and the denominator is at least 1 (it contains $e^0 = 1$): nothing can overflow and we
+# never divide by zero.
 #
 # Hints: `np.max` and `np.sum` take `axis=` and `keepdims=True`; the latter keeps the reduced axis
 # with length 1 so the result broadcasts back against `x`. Keep the input's float dtype (float32
-# stays float32); integer scores may be turned into float64.
+# stays float32); integer scores are turned into float64 first.
 
 # %% nbgrader={"grade": false, "grade_id": "softmax", "locked": false, "schema_version": 3, "solution": true}
 def softmax(x, axis=-1):
@@ -74,14 +77,14 @@ def softmax(x, axis=-1):
     - axis: the axis that holds the K classes: -1 for batch-first scores of shape (N, K),
       0 for the one-row-per-class layout of shape (K, N).
 
-    Returns an array shaped like x whose entries are positive and sum to 1 along `axis`.
+    Returns an array shaped like x whose entries lie in [0, 1] and sum to 1 along `axis`.
     """
     ### BEGIN SOLUTION
     x = np.asarray(x)
     if not np.issubdtype(x.dtype, np.floating):
         x = x.astype(np.float64)
     shifted = x - np.max(x, axis=axis, keepdims=True)  # the largest score becomes 0
-    e = np.exp(shifted)  # every entry in (0, 1]
+    e = np.exp(shifted)  # every entry in [0, 1], and 1 at the max
     return e / np.sum(e, axis=axis, keepdims=True)
     ### END SOLUTION
 
@@ -181,14 +184,15 @@ plt.show()
 # %%
 scores = np.array([3.0, 1.0, 0.2])
 variants = {"scores / 10": scores / 10, "scores": scores, "scores x 10": scores * 10}
+probs = {name: softmax(s) for name, s in variants.items()}  # before the figure: no empty plot on an error
+for name, p in probs.items():
+    print(f"{name:>12}: {np.array2string(p, precision=4)}")
+
 classes = np.arange(3)
 width = 0.27
-
 fig, ax = plt.subplots(figsize=(6, 3.5))
-for i, (name, s) in enumerate(variants.items()):
-    p = softmax(s)
+for i, (name, p) in enumerate(probs.items()):
     ax.bar(classes + (i - 1) * width, p, width, label=name)
-    print(f"{name:>12}: {np.array2string(p, precision=4)}")
 ax.axhline(1 / 3, color="k", linestyle=":", linewidth=1, label="uniform, 1/3")
 ax.set_xticks(classes, ["class 0", "class 1", "class 2"])
 ax.set_xlabel("class")
@@ -207,28 +211,15 @@ plt.show()
 # $$S_T(y)_i = \frac{e^{y_i / T}}{\sum_j e^{y_j / T}}.$$
 #
 # A low temperature ($T \to 0$) sharpens the distribution until it picks the largest score
-# (an "arg max"); a high temperature ($T \to \infty$) flattens it to uniform. For a linear
-# classifier $s = Wx + b$, making the weights larger is the same as lowering the temperature. You
-# will meet temperature again in assignment 14, when sampling text from a language model.
-
-# %% [markdown]
-# **Question.** Multiplying all of a classifier's scores by 10 changes its confidence. In which
-# direction, and why? And why do we want a classifier to *start* training unsure of itself, that
-# is, with small weights? (Three to five sentences.)
-
-# %% [markdown] nbgrader={"grade": true, "grade_id": "q_temperature", "locked": false, "points": 1, "schema_version": 3, "solution": true}
-# ### BEGIN SOLUTION
-# Multiplying the scores by 10 multiplies every *difference* between scores by 10, and softmax
-# turns differences into ratios of probabilities, $S_i / S_j = e^{y_i - y_j}$. So the ratios get
-# raised to the 10th power: the top class takes nearly all the probability and the classifier
-# becomes very confident, even though it ranks the classes exactly as before (dividing by 10 does
-# the opposite and moves towards uniform). At the start of training the weights are arbitrary, so
-# a confident prediction is mostly a confidently *wrong* one: the cross-entropy loss is huge and
-# the softmax is saturated, so its gradient $S - L$ barely distinguishes between classes and
-# training is slow or unstable. Small initial weights give scores near 0 and probabilities near
-# $1/K$, a loss near $\log K$, and informative gradients; the classifier then earns its
-# confidence as it learns.
-# ### END SOLUTION
+# (an "arg max"); a high temperature ($T \to \infty$) flattens it to uniform. Multiplying the
+# scores by 10 above is $T = 1/10$, dividing them by 10 is $T = 10$.
+#
+# For a linear classifier $s = Wx + b$ nothing new is needed: scaling the weights and the bias by
+# a factor $\alpha > 0$ multiplies every score by $\alpha$, $(\alpha W)x + \alpha b = \alpha s$, and
+# $\alpha s = s / (1/\alpha)$, so the classifier's softmax is the softmax of the old scores at
+# temperature $T = 1/\alpha$. Larger weights ($\alpha > 1$) mean a lower temperature and a more
+# confident classifier; smaller weights a higher temperature and a less confident one. You will
+# meet temperature again in assignment 14, when sampling text from a language model.
 
 # %% [markdown]
 # ## 4. One-hot encoding
@@ -310,10 +301,11 @@ print("test_one_hot passed")
 # something else. Over a batch we report the average, $\frac{1}{N} \sum_n D(S_n, L_n)$, so the
 # loss does not grow with the batch size.
 #
-# **Order matters.** $D$ is not symmetric. The labels are full of zeros and softmax never outputs
-# an exact zero, so $\log S$ is always finite while $\log L$ would be $-\infty$. The terms where
-# $L_k = 0$ must count as exactly 0, even if a rounded $S_k$ happens to be 0 too: in numpy
-# `0 * np.log(0.0)` is `nan`, so skip those terms instead of multiplying by them.
+# **Order matters.** $D$ is not symmetric. The labels are full of zeros, so $\log L$ would be
+# $-\infty$, while softmax is mathematically never 0 and $\log S$ is finite. In floating point,
+# though, a very unlikely class can get a probability that rounds to exactly 0 (section 6 meets
+# one). The terms where $L_k = 0$ must count as exactly 0 even then: in numpy `0 * np.log(0.0)` is
+# `nan`, so skip those terms instead of multiplying by them.
 
 # %% nbgrader={"grade": false, "grade_id": "cross_entropy", "locked": false, "schema_version": 3, "solution": true}
 def cross_entropy(probs, targets):
@@ -396,7 +388,10 @@ with np.errstate(divide="ignore"):
 # **Gradient.** For one sample, differentiate $\ell = \log \sum_k e^{s_k} - s_y$ with respect to
 # the score $s_j$:
 #
-# $$\frac{\partial \ell}{\partial s_j} = \frac{e^{s_j}}{\sum_k e^{s_k}} - [j = y] = S_j - L_j .$$
+# $$\frac{\partial \ell}{\partial s_j} = \frac{e^{s_j}}{\sum_k e^{s_k}} - [j = y] = S_j - L_j ,$$
+#
+# where $[j = y]$ (the *Iverson bracket*) is 1 if $j = y$ and 0 otherwise: the derivative of
+# $s_y$ with respect to $s_j$, which is exactly the one-hot entry $L_j$.
 #
 # The average over $N$ samples divides each row by $N$, so
 # $\dfrac{\partial \mathcal{L}}{\partial s} = \dfrac{1}{N}\big(\operatorname{softmax}(s) - \operatorname{onehot}(y)\big)$,
@@ -451,19 +446,25 @@ assert abs(loss - 1000.0) <= 1e-9 * 1000.0, (
 print("test_logistic_loss passed")
 
 # %% nbgrader={"grade": true, "grade_id": "test_logistic_grad", "locked": true, "points": 2, "schema_version": 3, "solution": false}
-# dscores has the shape of scores and matches a numerical gradient of the loss
+# dscores has the shape of scores and matches a numerical gradient of the loss; scores is left unchanged
 rng = np.random.default_rng(0)
 scores = rng.normal(size=(4, 3))  # (N, K)
+scores_before = scores.copy()
 y = np.array([0, 2, 1, 2])
 loss, dscores = softmax_cross_entropy(scores, y)
+assert np.array_equal(scores, scores_before), (
+    "softmax_cross_entropy changed its argument `scores` in place: the caller (and the numerical "
+    "gradient below) still needs the original. Write shifted = scores - scores.max(axis=1, keepdims=True), "
+    "a new array, instead of scores -= ...")
 assert np.shape(dscores) == scores.shape, (
     f"dscores should have the shape of scores, {scores.shape}, got {np.shape(dscores)}")
 numeric = numerical_gradient(lambda s: softmax_cross_entropy(s, y)[0], scores.copy())
 try:
     check_gradient(dscores, numeric, name="dscores")
 except AssertionError as err:
-    raise AssertionError(f"{err}. Expected (softmax(scores) - one_hot(y)) / N: "
-                         "check the sign and the division by N") from None
+    raise AssertionError(f"{err}. Expected (softmax(scores) - one_hot(y)) / N: check the sign and the "
+                         "division by N, and that you do not modify `scores` in place (the numerical "
+                         "gradient calls your function many times on one array)") from None
 print("test_logistic_grad passed")
 
 # %% [markdown]
@@ -479,6 +480,26 @@ for scale in (0.01, 1.0, 10.0):
     W = scale * rng.normal(size=(5, 3))  # (D, K)
     loss, _ = softmax_cross_entropy(X @ W, y)  # scores (N, K)
     print(f"weights x {scale:>5}: loss {loss:7.3f}   (log 3 = {np.log(3):.3f})")
+
+# %% [markdown]
+# **Question (temperature, section 3).** Multiplying all of a classifier's scores by 10 changes
+# its confidence. In which direction, and why? The cell above shows what large weights cost before
+# anything has been learnt: why, then, do we want a classifier to *start* training unsure of
+# itself, that is, with small weights? (Three to five sentences.)
+
+# %% [markdown] nbgrader={"grade": true, "grade_id": "q_temperature", "locked": false, "points": 1, "schema_version": 3, "solution": true}
+# ### BEGIN SOLUTION
+# Multiplying the scores by 10 multiplies every *difference* between scores by 10, and softmax
+# turns differences into ratios of probabilities, $S_i / S_j = e^{y_i - y_j}$. So the ratios get
+# raised to the 10th power: the top class takes nearly all the probability and the classifier
+# becomes very confident, even though it ranks the classes exactly as before (dividing by 10 does
+# the opposite and moves towards uniform). At the start of training the weights are arbitrary, so
+# a confident prediction is mostly a confidently *wrong* one: the cross-entropy loss is huge and
+# the softmax is saturated, so its gradient $S - L$ barely distinguishes between classes and
+# training is slow or unstable. Small initial weights give scores near 0 and probabilities near
+# $1/K$, a loss near $\log K$, and informative gradients; the classifier then earns its
+# confidence as it learns.
+# ### END SOLUTION
 
 # %% [markdown]
 # ## 7. Numerical stability: when small numbers meet big ones
@@ -506,7 +527,8 @@ print(f"({time.perf_counter() - t0:.2f} s)")
 
 # %% [markdown]
 # Starting from $10^9$ we get about 0.95367, almost 5% off; starting from 0 we get 1 up to an
-# error in the tenth decimal place. The reason is the spacing of float64 numbers near $10^9$:
+# error of about $10^{-11}$ (the cell prints $+7.9 \times 10^{-12}$). The reason is the spacing of
+# float64 numbers near $10^9$:
 
 # %%
 print("gap between float64 numbers next to 1e9:", np.spacing(1e9))  # 2**-23
@@ -533,9 +555,10 @@ ax.legend()
 plt.show()
 
 # %% [markdown]
-# The error of each addition grows in step with the gap (up to half of it), and beyond about
-# $10^{10}$ the gap exceeds twice the step: the addition is lost completely and the error equals
-# the step itself.
+# The error of each addition grows in step with the gap (up to half of it). From
+# $2^{34} \approx 1.7 \times 10^{10}$ on, the gap is $2^{-18} \approx 3.8 \times 10^{-6}$, more than
+# twice the step: every addition rounds back to the starting value, it is lost completely, and the
+# error equals the step itself.
 #
 # **Why this matters for learning.** Training sums huge numbers of small updates and mixes the
 # inputs, weights and gradients in long computations. When those quantities have very different

@@ -7,7 +7,7 @@ feedback shows a case's label and hint, never its inputs. See autograder/spec.py
 
 import numpy as np
 
-from autograder.spec import call, case
+from autograder.spec import Out, call, case
 from utils.gradcheck import rel_error
 
 TAUGHT = {
@@ -62,6 +62,8 @@ def one_hot(rng):
         case("more classes than labels used", call("one_hot", np.array([0, 3, 1]), 10), hint=OH_HINT),
         case("a single label", call("one_hot", np.array([2]), 3), hint=OH_HINT),
         case("every class once, shuffled", call("one_hot", rng.permutation(7), 7), hint=OH_HINT),
+        case("int32 labels (still a float64 result)", call("one_hot", rng.integers(0, 4, size=6).astype(np.int32), 4),
+             hint="accept any integer dtype; build the result with np.zeros((N, K)), which is float64"),
         case("a label equal to num_classes", call("one_hot", np.array([0, 4]), 4),
              hint="raise ValueError when a label is outside 0 .. num_classes - 1"),
         case("a negative label", call("one_hot", np.array([1, -1]), 3),
@@ -175,6 +177,35 @@ def _numerical_gradient_case(rng, n, k, h=1e-5):
     return case("dscores against the numerical gradient of the loss", *calls, compare=compare, hint=GRAD_HINT)
 
 
+def _input_kept_case(rng, n=4, k=3):
+    """Call the student's function twice on one array (the dscores of a first call, which stays in
+    the student's process): the two results must agree, or the first call changed its input.
+
+    Only a change that is not the same shift of every score in a row shows up: such a shift leaves
+    the loss and dscores unchanged, so ``scores -= scores.max(...)`` is left to the visible test.
+    """
+    y0, y1 = rng.integers(0, k, size=n), rng.integers(0, k, size=n)
+    calls = [call("softmax_cross_entropy", rng.normal(size=(n, k)), y0, send=False),
+             call("softmax_cross_entropy", Out(0, 1), y1),
+             call("softmax_cross_entropy", Out(0, 1), y1)]
+
+    def compare(student, reference, c):
+        first, again = student[1], student[2]
+        for s in (first, again):
+            if not isinstance(s, list) or len(s) != 2:
+                return "softmax_cross_entropy should return a pair (loss, dscores)"
+        for name, a, b in (("the loss", first[0], again[0]), ("dscores", first[1], again[1])):
+            if not (isinstance(a, np.ndarray) and isinstance(b, np.ndarray) and a.shape == b.shape
+                    and np.array_equal(a, b, equal_nan=True)):
+                return (f"a second call on the same scores array gave a different {name}: the first call "
+                        "changed the array it was given")
+        return None
+
+    return case("calling it twice on the same array gives the same result", *calls, compare=compare,
+                hint="leave `scores` unchanged: compute new arrays (s = scores - max, not scores -= max; "
+                     "no out=scores)")
+
+
 def logistic_grad(rng):
     def grad_case(label, scores, y):
         return case(label, call("softmax_cross_entropy", scores, y), compare=_grad_only, hint=GRAD_HINT)
@@ -184,6 +215,7 @@ def logistic_grad(rng):
         grad_case("scores around -1000", -1000 + rng.normal(size=(3, 5)), rng.integers(0, 5, size=3)),
         grad_case("a single sample", rng.normal(size=(1, 3)), np.array([1])),
         _numerical_gradient_case(rng, 3, 4),
+        _input_kept_case(rng),
     ]
 
 
