@@ -177,12 +177,20 @@ print("test_logic_gates passed")
 
 # %%
 corners = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=float)
+units = {name: logic_gate(name) for name in ["and", "or"]}  # (w, theta) of each gate
+fired = {name: mcculloch_pitts(corners, w, theta) for name, (w, theta) in units.items()}  # (4,) each
+
+
+def describe(w, theta):
+    """A unit's weights and threshold for a title: 'w = (1, 1), θ = 1.5'."""
+    return f"w = ({', '.join(f'{v:g}' for v in w)}), θ = {theta:g}"
+
+
 fig, axes = plt.subplots(1, 3, figsize=(12, 3.8))
-for ax, name in zip(axes[:2], ["and", "or"]):
-    w, theta = logic_gate(name)
-    plot_decision_boundary(ax, lambda P: mcculloch_pitts(P, w, theta), corners,
-                           mcculloch_pitts(corners, w, theta), title=f"{name.upper()}: w = {w}, θ = {theta:g}")
-w, theta = logic_gate("or")
+for ax, (name, (w, theta)) in zip(axes[:2], units.items()):
+    plot_decision_boundary(ax, lambda P: mcculloch_pitts(P, w, theta), corners, fired[name],
+                           title=f"{name.upper()}: {describe(w, theta)}")
+w, theta = units["or"]
 plot_decision_boundary(axes[2], lambda P: mcculloch_pitts(P, w, theta), corners, np.array([0, 1, 1, 0]),
                        title="XOR's targets against the OR unit")
 axes[0].legend(loc="upper left")
@@ -288,20 +296,24 @@ assert isinstance(result, tuple) and len(result) == 3, (
     f"perceptron_train should return a tuple (w, b, mistakes), got {type(result).__name__}")
 w, b, mistakes = result
 assert np.shape(w) == (2,), f"w should have shape (D,) = (2,), got {np.shape(w)}"
-assert list(np.asarray(mistakes)) == [2, 0], (
-    f"mistakes per epoch should be [2, 0] (two updates, then a clean epoch), got {list(np.asarray(mistakes))}: "
+assert isinstance(mistakes, np.ndarray) and mistakes.dtype.kind in "iu", (
+    f"mistakes should be an integer numpy array, one count per epoch, got {type(mistakes).__name__}"
+    f"{' of dtype ' + str(mistakes.dtype) if isinstance(mistakes, np.ndarray) else ''}: collect the counts "
+    "in a list and return np.array(counts)")
+assert mistakes.tolist() == [2, 0], (
+    f"mistakes per epoch should be [2, 0] (two updates, then a clean epoch), got {mistakes.tolist()}: "
     "count a score of exactly 0 as a mistake (t * s <= 0), convert labels with t = 2y - 1, and stop "
     "only after an epoch with no mistakes")
 assert np.allclose(w, [1.0, 2.0]) and np.isclose(b, 0.0), (
-    f"after the updates w should be [1, 2] and b 0, got w = {w}, b = {b}: on a mistake add t * x to w "
-    "and t to b (follow the trace in the comments above)")
+    f"after the updates w should be [1.0, 2.0] and b 0.0, got w = {np.asarray(w).tolist()}, b = {b}: "
+    "on a mistake add t * x to w and t to b (follow the trace in the comments above)")
 
 xor_X = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
 xor_y = np.array([0, 1, 1, 0])
 _, _, mistakes = perceptron_train(xor_X, xor_y, max_epochs=10)
 assert len(mistakes) == 10 and np.all(np.asarray(mistakes) > 0), (
-    f"on XOR no line is right, so every one of the 10 epochs should have mistakes; got {list(mistakes)}: "
-    "keep going until max_epochs when an epoch still has mistakes")
+    f"on XOR no line is right, so every one of the 10 epochs should have mistakes; got "
+    f"{np.asarray(mistakes).tolist()}: keep going until max_epochs when an epoch still has mistakes")
 
 X, y = linearly_separable(40, margin=0.3, rng=1)
 w1, b1, m1 = perceptron_train(X, y, seed=7)
@@ -311,7 +323,7 @@ assert np.array_equal(w1, w2) and b1 == b2 and np.array_equal(m1, m2), (
     "before the first epoch and draw rng.permutation(N) from it at the start of each epoch")
 assert m1[-1] == 0 and np.all((2 * y - 1) * (X @ w1 + b1) > 0), (
     f"with seed=7 on a separable set the last epoch should have no mistakes and every margin should be "
-    f"positive; mistakes per epoch were {list(m1)}")
+    f"positive; mistakes per epoch were {np.asarray(m1).tolist()}")
 print("test_perceptron passed")
 
 # %% [markdown]
@@ -322,16 +334,17 @@ print("test_perceptron passed")
 
 # %%
 X_sep, y_sep = linearly_separable(100, margin=0.05, offset=(2.0, 1.0), rng=2)
-w_p, b_p, mistakes = perceptron_train(X_sep, y_sep)
-print(f"stopped after {len(mistakes)} epochs; mistakes per epoch: {mistakes.tolist()}, {mistakes.sum()} in all")
+w_p, b_p, mistakes_sep = perceptron_train(X_sep, y_sep)
+print(f"stopped after {len(mistakes_sep)} epochs; mistakes per epoch: {mistakes_sep.tolist()}, "
+      f"{mistakes_sep.sum()} in all")
+snapshots = {epochs: perceptron_train(X_sep, y_sep, max_epochs=epochs)[:2] for epochs in [1, 2, len(mistakes_sep)]}
 
 fig, axes = plt.subplots(1, 4, figsize=(17, 3.8))
-for ax, epochs in zip(axes[:3], [1, 2, len(mistakes)]):
-    w_e, b_e, _ = perceptron_train(X_sep, y_sep, max_epochs=epochs)
+for ax, (epochs, (w_e, b_e)) in zip(axes[:3], snapshots.items()):
     plot_decision_boundary(ax, lambda P: (P @ w_e + b_e > 0).astype(int), X_sep, y_sep,
-                           title=f"after {epochs} epoch{'s' * (epochs > 1)}")
+                           title=f"After {epochs} epoch{'s' * (epochs > 1)}")
 axes[0].legend(loc="upper left")
-plot_curves(axes[3], {"separable set": mistakes}, "epoch", "mistakes in the epoch",
+plot_curves(axes[3], {"separable set": mistakes_sep}, "epoch", "mistakes in the epoch",
             "Mistakes per epoch", marker="o")
 plt.tight_layout()
 plt.show()
@@ -356,6 +369,13 @@ total = perceptron_train(X_sep, y_sep)[2].sum()  # the run above, again
 print(f"R = {R:.2f}, gamma = {gamma:.4f}: at most (R/gamma)^2 = {(R / gamma) ** 2:,.0f} mistakes; made {total}")
 
 # %% [markdown]
+# Why is $\gamma$ only 0.0397 when every point is at least 0.05 from the line? Two things happen.
+# The generator promises *at least* 0.05; the point closest to this line actually lies 0.0966 from
+# it. And the theorem measures the margin with the unit vector $(w^*, b^*)$ in three dimensions,
+# bias included: $(u, -u^\top (2, 1))$ has length $\sqrt{1 + 2.215^2} \approx 2.43$, and dividing
+# by it turns the distance 0.0966 in the plane into $0.0966 / 2.43 = 0.0397$: a line far from the
+# origin needs a large bias, and in this sense the bias costs margin.
+#
 # The guarantee holds with plenty to spare: it has to cover the worst order of the samples, and
 # our $\gamma$ belongs to one particular separating line, not to the widest one.
 #
@@ -364,17 +384,19 @@ print(f"R = {R:.2f}, gamma = {gamma:.4f}: at most (R/gamma)^2 = {(R / gamma) ** 
 
 # %%
 X_xor, y_xor = xor(100, noise=0.25, rng=0)
+X_table = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])  # XOR's truth table
+y_table = np.array([0, 1, 1, 0])
 w_x, b_x, mistakes_xor = perceptron_train(X_xor, y_xor, max_epochs=50)
-_, _, mistakes_table = perceptron_train(xor_X, xor_y, max_epochs=50)
+_, _, mistakes_table = perceptron_train(X_table, y_table, max_epochs=50)
 print(f"XOR cloud: {len(mistakes_xor)} epochs, fewest mistakes in an epoch {mistakes_xor.min()} of 100")
 print(f"XOR truth table: mistakes in the first epochs {mistakes_table[:5].tolist()} of 4")
 
 fig, axes = plt.subplots(1, 2, figsize=(10, 3.8))
 plot_curves(axes[0], {"XOR cloud (100 points)": mistakes_xor / 100, "XOR truth table (4 points)": mistakes_table / 4,
-                      "separable set (100 points)": mistakes / 100},
+                      "separable set (100 points)": mistakes_sep / 100},
             "epoch", "mistakes in the epoch / N", "Share of samples that were mistakes")
 plot_decision_boundary(axes[1], lambda P: (P @ w_x + b_x > 0).astype(int), X_xor, y_xor,
-                       title="XOR: the perceptron after 50 epochs")
+                       title="XOR cloud: the perceptron after 50 epochs")
 plt.tight_layout()
 plt.show()
 
@@ -475,6 +497,9 @@ expected = {
 for kind, values in expected.items():
     got = margin_loss(m, kind)
     assert np.shape(got) == m.shape, f"margin_loss(m, {kind!r}) should have m's shape {m.shape}, got {np.shape(got)}"
+    assert np.asarray(got).dtype == np.float64, (
+        f"margin_loss(m, {kind!r}) should return float64, got dtype {np.asarray(got).dtype}: "
+        "turn the booleans of m <= 0 into numbers with .astype(np.float64)")
     assert np.allclose(got, values, atol=1e-6), (
         f"margin_loss([-2, 0, 0.5, 1, 3], {kind!r}) should be {values}, got {got}: "
         "check the formula in the table above (and for zero_one, m <= 0 counts as a mistake)")
@@ -489,16 +514,17 @@ except ValueError:
 else:
     raise AssertionError("margin_loss(m, 'cubic') should raise ValueError for an unknown kind")
 
-scores = np.array([2.0, -1.0, 0.0, 0.5])
-y = np.array([1, 1, 0, 0])  # targets +1, +1, -1, -1: margins 2, -1, 0, -0.5
+scores = np.array([2.0, -1.0, -0.5, 0.0])
+y = np.array([1, 1, 0, 0])  # targets +1, +1, -1, -1: margins 2, -1, 0.5, 0
 risk = empirical_risk(scores, y)
-assert np.isclose(risk, 0.75), (
-    f"the 0-1 risk of margins [2, -1, 0, -0.5] is 3 mistakes / 4 = 0.75, got {risk}: turn labels into "
-    "targets t = 2y - 1 before multiplying by the scores, and average (not sum) over the samples")
+assert np.isclose(risk, 0.5), (
+    f"the 0-1 risk of margins [2, -1, 0.5, 0] is 2 mistakes / 4 = 0.5, got {risk}: turn labels into "
+    "targets t = 2y - 1 before multiplying by the scores (with y itself every class-0 margin is 0, "
+    "a mistake, and the risk comes out 0.75), and average (not sum) over the samples")
 risk = empirical_risk(scores, y, "hinge")
-assert np.isclose(risk, 1.125), (
-    f"the hinge risk of margins [2, -1, 0, -0.5] is (0 + 2 + 1 + 1.5) / 4 = 1.125, got {risk}: "
-    "use the kind argument")
+assert np.isclose(risk, 0.875), (
+    f"the hinge risk of margins [2, -1, 0.5, 0] is (0 + 2 + 0.5 + 1) / 4 = 0.875, got {risk}: "
+    "use the kind argument, and the margins t * s with t = 2y - 1")
 print("test_losses_and_risk passed")
 
 # %% [markdown]
@@ -506,20 +532,23 @@ print("test_losses_and_risk passed")
 
 # %%
 m = np.linspace(-3, 3, 601)
+formulas = {"zero_one": r"0-1: $1[m \leq 0]$", "perceptron": r"perceptron: $\max(0, -m)$",
+            "hinge": r"hinge: $\max(0, 1 - m)$", "logistic": r"logistic: $\log(1 + e^{-m})$",
+            "squared": r"squared: $(1 - m)^2$"}  # kind: legend
+curves = {formulas[kind]: (m, margin_loss(m, kind)) for kind in formulas}  # before the figure
 fig, ax = plt.subplots(figsize=(6.5, 4))
-kinds = ["zero_one", "perceptron", "hinge", "logistic", "squared"]
-plot_curves(ax, {kind: (m, margin_loss(m, kind)) for kind in kinds}, "margin m = t s", "loss",
-            "The 0-1 loss and its surrogates")
+plot_curves(ax, curves, "margin m = t s", "loss", "The 0-1 loss and its surrogates")
 ax.set_ylim(-0.2, 4.5)
 plt.show()
 
 # %% [markdown]
 # Unlike the flat steps of the 0-1 loss, every surrogate slopes down for negative margins, so
 # pushing a misclassified sample towards its side lowers it; hinge, logistic and squared keep
-# pushing while the margin is small and positive too. Hinge and squared lie above the 0-1 loss
-# everywhere, so their empirical risk is an upper bound on the error rate; the logistic loss is
-# too once divided by $\log 2$ (it is $\log 2 \approx 0.69$ at $m = 0$). Past $m = 1$ the squared
-# loss rises again: it punishes samples for being *too* right.
+# pushing while the margin is small and positive too. Hinge and squared lie on or above the 0-1
+# loss everywhere (both touch it at $m = 0$ and $m = 1$), so their empirical risks are upper bounds
+# on the error rate; the logistic loss does the same once divided by $\log 2$ (it is
+# $\log 2 \approx 0.69$ at $m = 0$). Past $m = 1$ the squared loss rises again: it punishes samples
+# for being *too* right.
 #
 # **Experiment: why the 0-1 risk cannot be trained on.** Take the separable set from section 2 and a
 # family of lines through its centre, turned by an angle $\varphi$:
@@ -529,17 +558,18 @@ plt.show()
 # %%
 phis = np.linspace(0, 2 * np.pi, 721)
 centre = X_sep.mean(axis=0)
-risks = {kind: [] for kind in ["zero_one", "hinge", "logistic"]}
+labels = {"zero_one": "0-1 (error rate)", "hinge": "hinge", "logistic": "logistic"}  # kind: legend
+risks = {kind: [] for kind in labels}
 for phi in phis:
     w_phi = 3 * np.array([np.cos(phi), np.sin(phi)])
     s = (X_sep - centre) @ w_phi  # the line through the centre: b = -w @ centre
     for kind in risks:
         risks[kind].append(empirical_risk(s, y_sep, kind))
 fig, axes = plt.subplots(1, 2, figsize=(12, 4))
-plot_curves(axes[0], {kind: (phis, r) for kind, r in risks.items()}, "angle φ of w (radians)",
+plot_curves(axes[0], {labels[kind]: (phis, r) for kind, r in risks.items()}, "angle φ of w (radians)",
             "empirical risk", "Risks of lines through the data's centre")
 near = (phis > 0.1) & (phis < 1.1)
-plot_curves(axes[1], {kind: (phis[near], np.array(r)[near]) for kind, r in risks.items()},
+plot_curves(axes[1], {labels[kind]: (phis[near], np.array(r)[near]) for kind, r in risks.items()},
             "angle φ of w (radians)", "empirical risk", "The same, near the best angle", marker=".")
 plt.tight_layout()
 plt.show()
@@ -693,7 +723,11 @@ scores = rng.normal(size=6)
 y = np.array([0, 1, 1, 0, 1, 0])
 _, dscores = bce_with_logits(scores, y)
 numeric = numerical_gradient(lambda s: bce_with_logits(s, y)[0], scores.copy())
-check_gradient(dscores, numeric, name="dscores")
+try:
+    check_gradient(dscores, numeric, name="dscores")
+except AssertionError as err:
+    raise AssertionError(f"{err}. Expected (sigmoid(scores) - y) / N: if the loss test passes, check the "
+                         "sign (p - y) and the division by N; do not modify `scores` in place") from None
 print("test_bce_grad passed")
 
 # %% [markdown]
@@ -761,12 +795,20 @@ rng = np.random.default_rng(1)
 X = rng.normal(size=(5, 3))
 y = np.array([1, 0, 0, 1, 1])
 w, b = rng.normal(size=3), 0.3
+w_before = w.copy()
 w_new, b_new, _ = logistic_step(w, b, X, y, lr=1.0)  # with lr = 1 the step is minus the gradient
+assert np.array_equal(w, w_before), (
+    "logistic_step changed the caller's w in place (w -= ... or w += ...): the caller still needs the "
+    "old w, so return a new array, w_new = w - lr * dw")
 dw, db = w - w_new, b - b_new
 numeric_w = numerical_gradient(lambda v: logistic_step(v, b, X, y, lr=0.0)[2], w.copy())
 numeric_b = numerical_gradient(lambda v: logistic_step(w, v[0], X, y, lr=0.0)[2], np.array([b]))
-check_gradient(dw, numeric_w, name="dw (w - w_new with lr = 1)")
-check_gradient(np.array([db]), numeric_b, name="db (b - b_new with lr = 1)")
+try:
+    check_gradient(dw, numeric_w, name="dw (w - w_new with lr = 1)")
+    check_gradient(np.array([db]), numeric_b, name="db (b - b_new with lr = 1)")
+except AssertionError as err:
+    raise AssertionError(f"{err}. Expected dw = X.T @ (sigmoid(X @ w + b) - y) / N and db = the mean of "
+                         "sigmoid(X @ w + b) - y: check the sigmoid, the division by N and the sign") from None
 print("test_logistic_step passed")
 
 # %% [markdown]
@@ -795,11 +837,13 @@ print(f"({time.perf_counter() - t0:.2f} s for 600 steps)")
 
 fig, axes = plt.subplots(1, 3, figsize=(15, 4))
 plot_decision_boundary(axes[0], lambda P: sigmoid(P @ w_lr + b_lr), X_sep, y_sep,
-                       title="separable set: p(class 1 | x)")
-plot_decision_boundary(axes[1], lambda P: sigmoid(P @ w_lx + b_lx), X_xor, y_xor, title="XOR: p(class 1 | x)")
+                       title="Separable set: p(class 1 | x)")
+plot_decision_boundary(axes[1], lambda P: sigmoid(P @ w_lx + b_lx), X_xor, y_xor,
+                       title="XOR cloud: p(class 1 | x)")
 plot_curves(axes[2], {"separable set": losses_sep, "XOR cloud": losses_xor}, "gradient step",
             "mean cross-entropy", "Training loss")
-axes[2].axhline(np.log(2), color="k", linestyle=":", linewidth=1)
+axes[2].axhline(np.log(2), color="k", linestyle=":", linewidth=1, label="log 2")
+axes[2].legend()
 plt.tight_layout()
 plt.show()
 

@@ -9,7 +9,7 @@ import itertools
 
 import numpy as np
 
-from autograder.spec import call, case, compare_outputs
+from autograder.spec import Out, call, case, compare_outputs
 from utils.gradcheck import rel_error
 from utils.synthetic import linearly_separable, xor
 
@@ -137,6 +137,9 @@ def logic_gates(rng):
         gate("NOR of one input", "nor", 1),
         case("XOR", call("logic_gate", "xor"), compare=_gate_compare("and", 2),
              hint="raise ValueError for 'xor': no single threshold unit computes it"),
+        case("a name that is not one of the five gates", call("logic_gate", "xnor"), compare=_gate_compare("and", 2),
+             hint="raise ValueError for any name other than and, or, nand, nor, not; don't let it fall through "
+                  "to one of the gates"),
     ]
 
 
@@ -243,6 +246,14 @@ LOSS_HINTS = {
 RISK_HINT = "margins are t * s with t = 2y - 1 (labels come as 0/1); average the loss over the N samples"
 
 
+def _float64_compare(student, reference, c):
+    """Like the default comparison, but the result must be float64 (not booleans or integers)."""
+    s = student[0]
+    if isinstance(s, np.ndarray) and s.dtype != np.float64:
+        return f"the result of `margin_loss` has dtype {s.dtype}, expected float64"
+    return compare_outputs(s, reference[0], c.rtol, "the result of `margin_loss`")
+
+
 def losses_and_risk(rng):
     margins = np.concatenate([2 * rng.normal(size=9), [0.0, 1.0, -1.0]])
     cases = [case(f"the {kind} loss of margins around 0, including exactly 0 and +-1",
@@ -258,6 +269,8 @@ def losses_and_risk(rng):
              hint="apply the loss elementwise; keep the shape of margins"),
         case("an unknown kind", call("margin_loss", margins, "absolute"),
              hint="raise ValueError when kind is not one of the five losses"),
+        case("the zero_one loss is float64", call("margin_loss", margins, "zero_one"), compare=_float64_compare,
+             hint="turn the booleans of m <= 0 into numbers with .astype(np.float64)"),
     ]
     cases += [case(f"the empirical {kind} risk of random scores, some exactly 0",
                    call("empirical_risk", scores, y, kind), hint=RISK_HINT) for kind in KINDS]
@@ -416,6 +429,32 @@ def _step_numerical_case(rng, n=6, d=3, h=1e-5):
     return case("the step against the numerical gradient of the loss", *calls, compare=compare, hint=STEP_HINT)
 
 
+def _w_kept_case(rng, n=5, d=3):
+    """Step twice from the same w array (the w_new of a first step, which stays in the student's
+    process): the two results must agree, or the first step changed the w it was given."""
+    X = rng.normal(size=(n, d))
+    y = rng.integers(0, 2, size=n)
+    calls = [call("logistic_step", rng.normal(size=d), 0.1, X, y, 0.5, send=False),
+             call("logistic_step", Out(0, 0), 0.1, X, y, 0.5),
+             call("logistic_step", Out(0, 0), 0.1, X, y, 0.5)]
+
+    def compare(student, reference, c):
+        first, again = student[1], student[2]
+        for s in (first, again):
+            if not isinstance(s, list) or len(s) != 3:
+                return "logistic_step should return a tuple (w_new, b_new, loss)"
+        for name, a, b in zip(("w_new", "b_new", "the loss"), first, again):
+            a, b = _as_array(a), _as_array(b)
+            if not (isinstance(a, np.ndarray) and isinstance(b, np.ndarray) and a.shape == b.shape
+                    and np.array_equal(a, b, equal_nan=True)):
+                return (f"a second step from the same w array gave a different {name}: the first step changed "
+                        "the w it was given")
+        return None
+
+    return case("two steps from the same w array give the same result", *calls, compare=compare,
+                hint="leave the caller's w unchanged: return a new array w - lr * dw (not w -= lr * dw)")
+
+
 def logistic_step(rng):
     compare = _named(["w_new", "b_new", "the loss"], "logistic_step")
 
@@ -434,6 +473,7 @@ def logistic_step(rng):
         step("float32 inputs", rng.normal(size=4).astype(np.float32), 0.0,
              rng.normal(size=(6, 4)).astype(np.float32), rng.integers(0, 2, size=6), 0.5, rtol=1e-5),
         _step_numerical_case(rng),
+        _w_kept_case(rng),
     ]
 
 

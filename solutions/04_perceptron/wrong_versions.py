@@ -90,6 +90,21 @@ def logic_gate(name, n_inputs=2):
         return -np.ones(n_inputs), 0.5
     raise ValueError(name)
 '''),
+        ("unknown names fall through to NOR instead of raising ValueError", '''
+import numpy as np
+def logic_gate(name, n_inputs=2):
+    if name == "not":
+        return np.array([-1.0]), -0.5
+    if name == "and":
+        return np.ones(n_inputs), n_inputs - 0.5
+    if name == "or":
+        return np.ones(n_inputs), 0.5
+    if name == "nand":
+        return -np.ones(n_inputs), -(n_inputs - 0.5)
+    if name == "xor":
+        raise ValueError("no single threshold unit computes xor")
+    return -np.ones(n_inputs), -0.5
+'''),
         ("XOR answered with OR's weights instead of raising ValueError", '''
 import numpy as np
 def logic_gate(name, n_inputs=2):
@@ -352,6 +367,22 @@ def margin_loss(margins, kind):
         return (1.0 - m) ** 2
     raise ValueError(kind)
 '''),
+        ("zero_one returns booleans (m <= 0) instead of float64", '''
+import numpy as np
+def margin_loss(margins, kind):
+    m = np.asarray(margins, dtype=float)
+    if kind == "zero_one":
+        return m <= 0
+    if kind == "perceptron":
+        return np.maximum(0.0, -m)
+    if kind == "hinge":
+        return np.maximum(0.0, 1.0 - m)
+    if kind == "logistic":
+        return np.logaddexp(0.0, -m)
+    if kind == "squared":
+        return (1.0 - m) ** 2
+    raise ValueError(kind)
+'''),
         ("an unknown kind falls through to the squared loss", '''
 import numpy as np
 def margin_loss(margins, kind):
@@ -514,6 +545,16 @@ def logistic_step(w, b, X, y, lr):
     loss = np.mean(np.maximum(s, 0) + np.log1p(np.exp(-np.abs(s))) - y * s)
     r = (s - y) / len(y)
     return w - lr * (X.T @ r), b - lr * np.sum(r), float(loss)
+'''),
+        ("updates the caller's w in place (w -= lr * dw)", '''
+import numpy as np
+def logistic_step(w, b, X, y, lr):
+    s = X @ w + b
+    loss = np.mean(np.maximum(s, 0) + np.log1p(np.exp(-np.abs(s))) - y * s)
+    e = np.exp(-np.abs(s))
+    r = (np.where(s >= 0, 1 / (1 + e), e / (1 + e)) - y) / len(y)
+    w -= lr * (X.T @ r)
+    return w, b - lr * float(np.sum(r)), float(loss)
 '''),
         ("returns the loss after the step instead of before", '''
 import numpy as np
