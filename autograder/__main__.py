@@ -48,6 +48,14 @@ def cmd_check(args):
 
     path = Path(args.notebook)
     assignment = args.assignment or path.stem
+    known = paths.assignment_names()
+    if assignment not in known:  # say what to do, without naming instructor paths a student lacks
+        listed = ", ".join(known) or "none"
+        if args.assignment:
+            sys.exit(f"no assignment '{assignment}': the known assignments are {listed}")
+        sys.exit(f"cannot tell which assignment {path.name} is: name the notebook <assignment>.ipynb after its "
+                 f"assignment, one of {listed} (e.g. {known[0] if known else '01_softmax'}.ipynb), "
+                 "or pass --assignment NAME")
     asg = Assignment(assignment)
     scratch = Path(args.cache)
     res = grade_submission(asg, path, "you", _limits(args), _prepare_mpl_cache(scratch))

@@ -66,3 +66,17 @@ def test_bad_arguments_say_what_to_do(tmp_path):
     assert r.returncode != 0 and "no assignment '99_nothing'" in (r.stderr + r.stdout)
     r = run("grade", NAME, str(tmp_path / "missing"), "--out", str(tmp_path / "o"))
     assert r.returncode != 0 and "submissions folder not found" in (r.stderr + r.stdout)
+
+
+def test_check_a_misnamed_notebook_says_what_to_call_it(tmp_path):
+    path = tmp_path / f"{NAME} (1).ipynb"  # a downloaded copy
+    path.write_text(json.dumps(released_notebook(NAME)))
+    r = run("check", str(path), "--cache", str(tmp_path / "cache"))
+    out = r.stderr + r.stdout
+    assert r.returncode != 0
+    assert f"cannot tell which assignment {NAME} (1).ipynb is" in out
+    assert f"e.g. {NAME}.ipynb" in out and "--assignment NAME" in out
+    assert f"one of {NAME}, " in out and "04_perceptron" in out  # the known assignments are listed
+    assert "solutions" not in out  # a student has no solutions/ folder
+    r = run("check", str(path), "--assignment", "99_nothing", "--cache", str(tmp_path / "cache"))
+    assert r.returncode != 0 and "no assignment '99_nothing': the known assignments are" in (r.stderr + r.stdout)
