@@ -154,9 +154,10 @@ def run(name, model, **kwargs):
     except NotImplementedError as err:
         print(f"{name}: skipped, a function it needs is not written yet ({err!r})")
         return None
-    val = float(np.mean(model.loss(X_val).argmax(axis=1) == y_val))  # the model we keep
+    train_acc = float(np.mean(model.loss(X_train).argmax(axis=1) == y_train))  # the model we keep
+    val = float(np.mean(model.loss(X_val).argmax(axis=1) == y_val))
     results[name] = dict(h, final_val=val)
-    print(f"{name:>18}: {len(h['val_acc'])} epochs in {h['seconds']:.1f} s, train acc {h['train_acc'][-1]:.3f}, "
+    print(f"{name:>18}: {len(h['val_acc'])} epochs in {h['seconds']:.1f} s, train acc {train_acc:.3f}, "
           f"val acc {val:.3f}")
     return h
 
