@@ -91,7 +91,7 @@ def call_all(namespace, calls):
             kwargs = spec.resolve(copy.deepcopy(c.kwargs), raw)
             value = namespace[c.function](*args, **kwargs)
             raw.append(value)
-            outcomes.append({"value": spec.to_plain(spec.select(value, c.send))})
+            outcomes.append({"value": spec.to_plain(spec.select(value, c.send, args))})
         except Exception as exc:  # noqa: BLE001 - the reference may be meant to raise
             raw.append(None)
             outcomes.append({"error": type(exc).__name__})
@@ -196,7 +196,7 @@ def _judge_case(case, outcomes, reference):
 def _encode_call(c):
     return {"function": c.function, "args": [_plain_arg(a) for a in c.args],
             "kwargs": {k: _plain_arg(v) for k, v in c.kwargs.items()},
-            "send": c.send if isinstance(c.send, (bool, int)) else True}
+            "send": c.send if isinstance(c.send, (bool, int)) or c.send == spec.ARGS else True}
 
 
 def _plain_arg(a):

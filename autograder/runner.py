@@ -259,7 +259,7 @@ def main():
                 args, kwargs = _resolve(c["args"], raw), _resolve(c["kwargs"], raw)
                 value = fn(*args, **kwargs)
                 raw[-1] = value
-                out = {"value": spec.to_plain(spec.select(value, c.get("send", True)))}
+                out = {"value": spec.to_plain(spec.select(value, c.get("send", True), args))}
             except BaseException as exc:  # noqa: BLE001
                 frames, message = _student_traceback(exc)
                 out = {"error": type(exc).__name__, "traceback": frames, "message": message}

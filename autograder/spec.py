@@ -27,7 +27,9 @@ class Call:
 
     ``send`` says what of the result is judged: True the whole result, an int that item of a tuple
     (e.g. 0 for the ``out`` of ``(out, cache)``), False nothing (a call made only to feed a later
-    one through ``Out``).
+    one through ``Out``), ``"args"`` (``spec.ARGS``) the positional arguments as the call left them:
+    a function that must not change its inputs in place is judged against the reference, which
+    leaves them as they were.
     """
 
     function: str
@@ -76,8 +78,13 @@ def resolve(value, results):
     return value
 
 
-def select(value, send):
+ARGS = "args"  # send=ARGS: judge the call's positional arguments as they are after the call
+
+
+def select(value, send, args=()):
     """The part of a call's result that is judged (see ``Call.send``)."""
+    if send == ARGS:
+        return list(args)
     if send is True:
         return value
     if send is False:

@@ -124,3 +124,22 @@ def test_case_functions_include_those_used_from_inside():
     c = spec.case("a net", spec.call("mlp_loss", 1), spec.call("mlp_loss", 2), uses=("relu_forward", "affine_forward"))
     assert c.functions == ["affine_forward", "mlp_loss", "relu_forward"]
     assert spec.case("plain", spec.call("softmax", 1)).functions == ["softmax"]
+
+
+def test_send_args_judges_the_arguments_as_the_call_left_them():
+    from autograder.judge import _encode_call, call_all
+
+    def shifts_in_place(x):
+        x -= x.max()
+        return float(np.exp(x).sum())
+
+    def keeps(x):
+        return float(np.exp(x - x.max()).sum())
+
+    c = spec.call("f", np.array([1.0, 3.0]), send=spec.ARGS)
+    assert _encode_call(c)["send"] == spec.ARGS  # reaches the runner as it is
+    kept = call_all({"f": keeps}, [c])[0]["value"]
+    shifted = call_all({"f": shifts_in_place}, [c])[0]["value"]
+    assert np.array_equal(kept[0], [1.0, 3.0])
+    assert spec.compare_outputs(shifted, kept, 1e-6, "the arguments")  # a message: they differ
+    assert spec.select(5.0, spec.ARGS, (1, 2)) == [1, 2]
