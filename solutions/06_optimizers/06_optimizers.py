@@ -787,14 +787,18 @@ plot_curves(ax2, {"cosine with restarts, T = 200": (updates, cosine_annealing(up
                   "cyclical, 0.01 to 0.2, s = 100": (updates, cyclical(updates, 0.01, 0.2, 100)),
                   "cyclical triangular2": (updates, cyclical(updates, 0.01, 0.2, 100, mode="triangular2"))},
             "update", "learning rate", "Schedules that come back up")
+for ax in (ax1, ax2):
+    ax.set_ylim(0, 0.29)  # room for the legends above the curves
+    ax.legend(fontsize=8, loc="upper right", ncol=2)
 plt.tight_layout()
 plt.show()
 
 # %% [markdown]
-# The decaying schedules (left) spend different amounts of time at large rates: step decay holds
-# $\eta_0$ for a whole epoch, the cosine stays near it longest and then drops fastest at the end.
-# The periodic ones (right) return to large rates again and again; `triangular2` makes each return
-# smaller, so it ends up decaying too.
+# The decaying schedules (left) differ in *when* they give up the large rate: step decay and the
+# per-epoch exponential decay hold $\eta_0$ for a whole epoch and then drop at once; the cosine
+# starts to fall right away, falls fastest in the middle, and flattens out as it reaches 0, so
+# the last updates are all small. The periodic ones (right) return to large rates again and again;
+# `triangular2` makes each return smaller, so it ends up decaying too.
 
 # %% [markdown]
 # ## 8. Linear and sub-linear convergence
@@ -949,7 +953,8 @@ per_epoch = len(histories["SGD"]["loss"]) / EPOCHS
 plot_curves(ax1, {name: ((np.arange(len(smooth(h["loss"]))) + 20) / per_epoch, smooth(h["loss"]))
                   for name, h in histories.items()},
             "epoch", "mini-batch loss (average of 20)", "Training loss", logy=True)
-ax1.legend(fontsize=8, ncol=2, loc="upper right")
+ax1.set_ylim(1e-2, 1e2)  # room above the curves for the legend
+ax1.legend(fontsize=8, ncol=3, loc="upper right")
 plot_curves(ax2, {name: h["val_acc"] for name, h in histories.items()},
             "epoch", "validation accuracy", "Validation accuracy after each epoch", marker="o")
 ax2.set_ylim(0.75, 1.0)
