@@ -1048,8 +1048,8 @@ plt.tight_layout()
 plt.show()
 
 # %% [markdown]
-# Read the two panels together. For the first epoch all four runs at (or near) 0.3 fall alike,
-# and the cyclical run, which starts at 0.01, lags behind. Then the rate starts to matter: every
+# Read the two panels together. During the first epoch the three runs that start at 0.3 fall
+# alike, while the cyclical run, which starts at 0.01, lags behind. Then the rate starts to matter: every
 # time it drops (step decay at updates 200 and 400, the second half of the cosine) the loss falls
 # below the constant run's, because smaller steps jiggle less around the bottom of the valley,
 # the noise floor of section 8 in a real network. Cosine annealing and step decay end with the
@@ -1060,7 +1060,7 @@ plt.show()
 # %% [markdown]
 # ## 11. Questions
 #
-# **Question 1.** On the letters, Rprop made the training loss *grow* while RMSprop, which also
+# **Question 1.** On the letters, Rprop's training loss climbed back up while RMSprop, which also
 # gives every weight its own step size, trained well. Explain the difference, using what each
 # rule does with the gradient of one weight over several mini-batches. Would Rprop work better with
 # larger batches? (Three to five sentences.)
