@@ -186,8 +186,8 @@ print("test_sgd_nesterov passed")
 # and keeps, for every weight $i$, its own step size $\Delta_i$, adapted by a simple rule:
 #
 # - the gradient has the **same sign** as last time: we are still on the same slope, so grow the
-#   step, $\Delta_i \leftarrow \min(\eta^+ \Delta_i, \Delta_{\max})$;
-# - the sign **flipped**: we jumped over a minimum, so shrink the step,
+#   step by a factor $\eta^+ > 1$, $\Delta_i \leftarrow \min(\eta^+ \Delta_i, \Delta_{\max})$;
+# - the sign **flipped**: we jumped over a minimum, so shrink the step by a factor $\eta^- < 1$,
 #   $\Delta_i \leftarrow \max(\eta^- \Delta_i, \Delta_{\min})$, and do not move this weight on this
 #   step; then store its gradient as 0, so that the next step neither grows nor shrinks it;
 # - one of the two is 0 (the first step, or the step after a flip): keep $\Delta_i$.
@@ -294,7 +294,7 @@ print("test_rprop passed")
 #
 # Rprop's sign rule breaks down with mini-batches: a weight whose mini-batch gradients are $+0.1$
 # nine times and $-0.9$ once has an average gradient of 0, yet Rprop moves it by its full step in
-# the $+$ direction nine times out of ten. Dividing the gradient by its *own size*,
+# the $-$ direction (against the $+0.1$) nine times out of ten. Dividing the gradient by its *own size*,
 # $g / |g|$, is the same as taking its sign; **RMSprop** (Hinton, 2012) divides instead by a
 # running average of the gradient's size over many mini-batches, so that the noise is averaged
 # before it is used:
@@ -463,12 +463,14 @@ want = w2 - 0.1 * m_hat / np.sqrt(v_hat) * np.sign(g)  # about [0.7227, 1.2773]
 w3, config = adam(w2, np.zeros(2), config)
 assert np.allclose(w3, want), (
     f"step 3 with a zero gradient should give {np.round(want, 4)}, got {w3}: the moments decay "
-    "(m = beta1 * m + (1 - beta1) * dw) and t = 3 in the corrections")
+    "(m = beta1 * m + (1 - beta1) * dw, v = beta2 * v + (1 - beta2) * dw**2 with the *squared* gradient), "
+    "t = 3 in the corrections, and the step divides by sqrt(v_hat)")
 
 w, cfg = adam(np.zeros(3), np.array([1e-3, -50.0, 7.0]))  # defaults: learning_rate 1e-3
 assert np.allclose(w, [-1e-3, 1e-3, -1e-3], rtol=1e-4), (
     f"with the defaults the first step moves every entry by 1e-3 against its gradient's sign, got {w}: "
-    "learning_rate defaults to 1e-3, and the bias corrections make m_hat / sqrt(v_hat) = sign(dw) at t = 1")
+    "learning_rate defaults to 1e-3, and the bias corrections make m_hat / sqrt(v_hat) = sign(dw) at t = 1 "
+    "(if only the small gradient 1e-3 moves less, epsilon went inside the root: use sqrt(v_hat) + epsilon)")
 w32, _ = adam(np.ones(3, dtype=np.float32), np.ones(3, dtype=np.float32))
 assert w32.dtype == np.float32, f"float32 w and dw should give float32 next_w, got {w32.dtype}: use np.zeros_like(w)"
 print("test_adam passed")
@@ -533,7 +535,7 @@ START = np.array([-4.0, 1.5])
 TURNED_START = np.array([[np.cos(TURN), -np.sin(TURN)], [np.sin(TURN), np.cos(TURN)]]) @ START  # same point, turned
 # name: (loss and gradient, start, steps, (loss floor for plots, x range, y range), minimum)
 SURFACES = {"bowl": (bowl(0.0), START, 100, (1e-12, (-4.5, 1.5), (-2.0, 2.0)), (0.0, 0.0)),
-            "bowl turned 45°": (bowl(TURN), TURNED_START, 100, (1e-12, (-4.5, 1.5), (-3.0, 2.0)), (0.0, 0.0)),
+            "bowl turned 45°": (bowl(TURN), TURNED_START, 100, (1e-12, (-4.5, 1.5), (-3.8, 1.5)), (0.0, 0.0)),
             "Rosenbrock": (rosenbrock, (-1.5, 2.0), 1000, (1e-12, (-2.0, 2.0), (-1.0, 3.0)), (1.0, 1.0))}
 LEARNING_RATES = np.logspace(-4, 0, 17)  # 17 rates, a factor 10 ** 0.25 = 1.8 apart
 
@@ -542,7 +544,9 @@ best = {}  # (surface, optimiser) -> (learning rate, path, losses)
 for sname, (loss_grad, w0, steps, _, _) in SURFACES.items():
     for oname, (update, extra) in OPTIMISERS_2D.items():
         runs = [(lr, *descend(update, {**extra, "learning_rate": lr}, loss_grad, w0, steps)) for lr in LEARNING_RATES]
-        finished = [r for r in runs if len(r[2]) == steps + 1]
+        finished = [r for r in runs if len(r[2]) == steps + 1 and np.all(np.isfinite(r[2]))]
+        if not finished:
+            raise RuntimeError(f"{oname} diverged on the {sname} at every learning rate: check {oname}'s test above")
         best[sname, oname] = min(finished, key=lambda r: r[2][-1])
 print(f"{len(SURFACES) * len(OPTIMISERS_2D) * len(LEARNING_RATES)} runs in {time.perf_counter() - start:.1f} s")
 
@@ -570,9 +574,11 @@ plt.show()
 # %% [markdown]
 # Each red dot is one step. On the **bowl**, SGD at its best rate zig-zags across the steep
 # direction for a few steps, then crawls along the flat one. Momentum and Nesterov build up speed
-# along the valley; momentum overshoots and swings back, Nesterov, which looks ahead, brakes
-# earlier. Rprop and RMSprop give each coordinate its own step size, so the 25-fold difference in
-# steepness disappears: they head for the minimum almost directly and reach the $10^{-12}$ floor.
+# along the valley. Momentum also keeps swinging across it, and circles the minimum; Nesterov's
+# look-ahead damps the swing across the steep direction within a few steps (its best rate is
+# three times larger), then it runs along the valley floor, overshoots the minimum once and
+# comes back. Rprop and RMSprop give each coordinate its own step size, so the 25-fold
+# difference in steepness disappears: they head for the minimum almost directly and reach the $10^{-12}$ floor.
 # Adam scales the coordinates too, but its momentum makes it curve in and circle the minimum.
 #
 # **Turned by 45°** (the start point turned with it), SGD, momentum and Nesterov take the very same
@@ -591,11 +597,11 @@ plt.show()
 # %%
 fig, axes = plt.subplots(1, len(SURFACES), figsize=(15, 3.8))
 for ax, (sname, (_, _, steps, (floor, _, _), _)) in zip(axes, SURFACES.items()):
-    curves = {f"{oname} ({best[sname, oname][0]:.0e})": np.maximum(best[sname, oname][2], floor)
-              for oname in OPTIMISERS_2D}
+    curves = {oname: np.maximum(best[sname, oname][2], floor) for oname in OPTIMISERS_2D}
     plot_curves(ax, {k: (np.arange(len(v)), v) for k, v in curves.items()}, "step", "loss", sname, logy=True)
-    ax.legend(fontsize=7)
-plt.tight_layout()
+    ax.get_legend().remove()
+fig.legend(*axes[0].get_legend_handles_labels(), loc="center right", title="learning rates\nas in the\ntitles above")
+plt.tight_layout(rect=(0, 0, 0.89, 1))
 plt.show()
 
 # %% [markdown]
@@ -615,12 +621,12 @@ plt.show()
 # keeps the weights jiggling around a minimum at a distance that grows with $\eta$ (section 8
 # measures this), so the last part of training wants small steps. A **schedule** gives the rate
 # for each iteration $i = 0, 1, 2, \dots$ (an update, or an epoch, as the caller chooses). Four
-# classic ones, with $\eta_0$ the initial rate:
+# classic ones, with $\eta_0$ the initial rate ($\tau$ and $x$ are defined under the table):
 #
 # | schedule | $\eta(i)$ | shape |
 # |---|---|---|
 # | step decay | $\eta_0\, \gamma^{\lfloor i / s \rfloor}$ | constant, then drops by a factor $\gamma$ every $s$ iterations |
-# | exponential decay (03) | $\eta_0\, \gamma^{\lfloor i / n_{\text{epoch}} \rfloor}$ | drops by $\gamma$ once per epoch |
+# | exponential decay (03) | $\eta_0\, \gamma^{\lfloor i / n_{\text{epoch}} \rfloor}$ | drops by $\gamma$ once per epoch of $n_{\text{epoch}}$ updates |
 # | cosine annealing | $\eta_{\min} + (\eta_0 - \eta_{\min})\, \tfrac12 \big(1 + \cos(\pi\, \tau / T)\big)$ | half a cosine from $\eta_0$ down to $\eta_{\min}$ over $T$ iterations |
 # | cyclical (triangular) | $\eta_0 + (\eta_{\max} - \eta_0)\, (1 - x)$ | climbs from $\eta_0$ to $\eta_{\max}$ in $s$ iterations, falls back in $s$, repeats |
 #
@@ -662,7 +668,11 @@ def step_decay(iteration, learning_rate, step_size, gamma=0.1):
 
 # %% nbgrader={"grade": true, "grade_id": "test_step_decay", "locked": true, "points": 2, "schema_version": 3, "solution": false}
 # step_decay gives hand-computed rates for ints and arrays, and uses gamma = 0.1 by default
-lrs = step_decay(np.arange(7), 1.0, 3, gamma=0.5)
+try:
+    lrs = step_decay(np.arange(7), 1.0, 3, gamma=0.5)
+except (TypeError, ValueError) as err:
+    raise AssertionError(f"step_decay(np.arange(7), 1.0, 3, gamma=0.5) raised {type(err).__name__}: {err}. "
+                         "iteration may be an array: use // or np.floor_divide, not math.floor or int()") from err
 assert np.shape(lrs) == (7,), f"step_decay of 7 iterations should give 7 rates, got shape {np.shape(lrs)}"
 assert np.allclose(lrs, [1, 1, 1, 0.5, 0.5, 0.5, 0.25]), (
     f"iterations 0..6 with step_size 3 and gamma 0.5 should give [1, 1, 1, 0.5, 0.5, 0.5, 0.25], got {lrs}: "
@@ -703,7 +713,11 @@ def cosine_annealing(iteration, learning_rate, period, min_lr=0.0, restart=False
 # cosine_annealing gives hand-computed rates, stays at min_lr after one period, restarts when asked
 c = np.cos(np.pi / 4)  # so (1 + c) / 2 = 0.8536 and (1 - c) / 2 = 0.1464
 want = np.array([1.0, (1 + c) / 2, 0.5, (1 - c) / 2, 0.0, 0.0, 0.0])
-lrs = cosine_annealing(np.arange(7), 1.0, 4)
+try:
+    lrs = cosine_annealing(np.arange(7), 1.0, 4)
+except (TypeError, ValueError) as err:
+    raise AssertionError(f"cosine_annealing(np.arange(7), 1.0, 4) raised {type(err).__name__}: {err}. "
+                         "iteration may be an array: use np.minimum and np.cos, not min and math.cos") from err
 assert np.shape(lrs) == (7,), f"cosine_annealing of 7 iterations should give 7 rates, got shape {np.shape(lrs)}"
 assert np.allclose(lrs[:5], want[:5]), (
     f"period 4 from 1.0 should give [1, 0.854, 0.5, 0.146, 0] at iterations 0..4, got {np.round(lrs[:5], 4)}: "
@@ -753,11 +767,17 @@ def cyclical(iteration, learning_rate, max_lr, step_size, mode="triangular"):
 
 # %% nbgrader={"grade": true, "grade_id": "test_cyclical", "locked": true, "points": 2, "schema_version": 3, "solution": false}
 # cyclical gives the hand-computed triangle, and halves its height every cycle in mode "triangular2"
-lrs = cyclical(np.arange(9), 0.1, 1.0, 2)
+try:
+    lrs = cyclical(np.arange(9), 0.1, 1.0, 2)
+except (TypeError, ValueError) as err:
+    raise AssertionError(f"cyclical(np.arange(9), 0.1, 1.0, 2) raised {type(err).__name__}: {err}. "
+                         "iteration may be an array: use np.floor_divide, np.abs and np.divide, not math functions") from err
 assert np.shape(lrs) == (9,), f"cyclical of 9 iterations should give 9 rates, got shape {np.shape(lrs)}"
 assert np.allclose(lrs[:5], [0.1, 0.55, 1.0, 0.55, 0.1]), (
     f"base 0.1, max 1.0, step_size 2 should climb 0.1, 0.55, 1.0 and fall 0.55, 0.1, got {lrs[:5]}: "
-    "start each cycle at learning_rate and reach max_lr after step_size iterations")
+    "start each cycle at learning_rate and reach max_lr after step_size iterations; with "
+    "c = iteration // (2 * step_size) and x = |iteration / step_size - 2 c - 1| (true division), x is 1 at "
+    "a cycle's start and 0 at its peak, and lr = learning_rate + (max_lr - learning_rate) * (1 - x)")
 assert np.allclose(lrs[4:], [0.1, 0.55, 1.0, 0.55, 0.1]), (
     f"the second cycle (iterations 4..8) should repeat the first, got {lrs[4:]}: a cycle is 2 * step_size iterations")
 lrs = cyclical(np.arange(3), 0.1, 1.0, 4)
@@ -810,16 +830,19 @@ plt.show()
 #   by a constant factor per step, so its logarithm falls along a straight line in $k$, and
 #   reaching a gap $\epsilon$ takes about $\log(1/\epsilon) / \log(1/\rho)$ steps: each extra digit
 #   of precision costs the same number of steps. Gradient descent with $\eta = 1/L$ on a loss whose
-#   curvature lies between $\mu > 0$ and $L$ (strongly convex and smooth) gets $\rho = 1 - \mu / L$,
-#   and exactly $\rho = (1 - \mu / L)^2$ on a quadratic bowl like ours: slow when the **condition
-#   number** $\kappa = L/\mu$ is large, since it takes about $\kappa$ steps per factor $e$.
-#   Nesterov momentum with $\mu_{\text{mom}} = (\sqrt\kappa - 1)/(\sqrt\kappa + 1)$ improves this
-#   to about $\rho = 1 - 1/\sqrt{\kappa}$: $\sqrt\kappa$ steps per factor $e$.
+#   curvature lies between $m > 0$ and $L$ (strongly convex and smooth) gets $\rho = 1 - m / L$,
+#   and exactly $\rho = (1 - m / L)^2$ on a quadratic bowl like ours (the flattest coordinate
+#   shrinks by $1 - m/L$ per step, and the loss is quadratic in it). That is slow when the
+#   **condition number** $\kappa = L/m$ is large: $\rho \approx 1 - 2/\kappa$, about $\kappa / 2$
+#   steps per factor $e$. Nesterov momentum with $\mu = (\sqrt\kappa - 1)/(\sqrt\kappa + 1)$
+#   improves this to about $\rho = (1 - 1/\sqrt{\kappa})^2$: about $\sqrt\kappa / 2$ steps per
+#   factor $e$.
 # - **Sub-linear** convergence: $\ell(w_k) - \ell^* \approx C / k^p$. On a log-log plot it is a
 #   straight line of slope $-p$; on a log-$y$ plot it keeps bending flatter. Reaching $\epsilon$
 #   takes about $(C/\epsilon)^{1/p}$ steps: each extra digit multiplies the work by $10^{1/p}$.
 #   This is what we get when the curvature vanishes at the minimum (convex but not strongly
-#   convex: $C/k$ for gradient descent), and, above all, with **stochastic** gradients: the
+#   convex: gradient descent is guaranteed $C/k$; on $w^4/4$ below, $w_k \approx 1/\sqrt{2 \eta k}$
+#   gives $1/(16 \eta^2 k^2)$, $p = 2$), and, above all, with **stochastic** gradients: the
 #   mini-batch noise does not vanish at the minimum, so a constant step stalls at a noise floor
 #   proportional to $\eta$, and shrinking steps $\eta_k \propto 1/k$ give at best $C/k$.
 #
@@ -827,8 +850,8 @@ plt.show()
 # why the optimisers above try to make the constant $C$ small rather than to change the rate.
 # Let's measure all of this. Each run below uses `sgd` or your `sgd_nesterov`:
 #
-# 1. gradient descent on the bowl $\tfrac12(\mu x^2 + y^2)$ with $\mu = 0.05$ and $0.02$ ($\kappa = 20,
-#    50$), $\eta = 1/L = 1$;
+# 1. gradient descent on the bowl $\tfrac12(m x^2 + y^2)$ with $m = 0.05$ and $0.02$ ($L = 1$,
+#    $\kappa = 20, 50$), $\eta = 1/L = 1$;
 # 2. Nesterov momentum on the same bowl with $\kappa = 50$ and the momentum above;
 # 3. gradient descent on $\ell(w) = w^4/4$, whose curvature is 0 at the minimum;
 # 4. SGD on $\ell(w) = w^2/2$ with a noisy gradient $w + \xi$, $\xi \sim \mathcal N(0, 1)$,
@@ -852,9 +875,9 @@ def gap_curve(update, config, grad, loss, w0, steps, rate=None):
 
 
 rates = {}
-for mu in (0.05, 0.02):
-    curv = np.array([mu, 1.0])
-    rates[f"GD, bowl κ = {1 / mu:.0f}"] = gap_curve(sgd, {"learning_rate": 1.0}, lambda w: curv * w,
+for m in (0.05, 0.02):  # the smallest curvature; the largest, L, is 1
+    curv = np.array([m, 1.0])
+    rates[f"GD, bowl κ = {1 / m:.0f}"] = gap_curve(sgd, {"learning_rate": 1.0}, lambda w: curv * w,
                                                     lambda w: 0.5 * np.sum(curv * w * w), (1.0, 1.0), K)
 kappa = 50.0
 curv = np.array([1 / kappa, 1.0])
@@ -883,8 +906,8 @@ ax2.plot(ks[10:], 1.0 / ks[10:] ** 2, "k:", lw=1, label="$1/k^2$")
 ax2.set_ylim(1e-8, 10)
 ax1.set_title("Linear convergence is a straight line on a log-$y$ scale")
 ax2.set_title("Sub-linear convergence is a straight line on log-log axes")
-ax2.legend(fontsize=8, loc="lower left")
-plt.tight_layout()
+fig.legend(*ax2.get_legend_handles_labels(), loc="lower center", ncol=4, fontsize=9)
+plt.tight_layout(rect=(0, 0.12, 1, 1))
 plt.show()
 for label, gaps in rates.items():
     print(f"{label:<24} gap after 100 steps {gaps[100]:.1e}, after 1000 {gaps[1000]:.1e}")
@@ -892,7 +915,9 @@ for label, gaps in rates.items():
 # %% [markdown]
 # Left: gradient descent on the strongly convex bowls falls along straight lines (linear
 # convergence), steeper for the smaller condition number, and Nesterov momentum with the right
-# $\mu$ makes the line for $\kappa = 50$ far steeper still. The other curves bend and flatten. Right,
+# $\mu$ makes the line for $\kappa = 50$ far steeper still. From the printed gaps, between steps 100
+# and 1000 gradient descent shrinks the gap by a factor $0.96 = (1 - 1/50)^2$ per step and Nesterov
+# by $0.74 \approx (1 - 1/\sqrt{50})^2$, as predicted. The other curves bend and flatten. Right,
 # on log-log axes, those become straight: gradient descent on $w^4/4$ parallels $1/k^2$, and SGD
 # with $\eta_k = 1/(k+1)$ parallels $1/k$, while SGD with a constant step levels off at its noise
 # floor (about $\eta / 4$ here) and stays there: no number of further steps helps, only a smaller
@@ -958,6 +983,7 @@ ax1.legend(fontsize=8, ncol=3, loc="upper right")
 plot_curves(ax2, {name: h["val_acc"] for name, h in histories.items()},
             "epoch", "validation accuracy", "Validation accuracy after each epoch", marker="o")
 ax2.set_ylim(0.75, 1.0)
+ax2.set_xticks(range(1, EPOCHS + 1))
 plt.tight_layout()
 plt.show()
 
@@ -1041,6 +1067,8 @@ fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(13, 4.2))
 its = np.arange(TOTAL)
 plot_curves(ax1, {name: (its, np.full(TOTAL, LR) if s is None else s(its)) for name, s in SCHEDULES.items()},
             "update", "learning rate", "The schedules")
+ax1.set_ylim(0, 0.42)  # room for the legend above the curves
+ax1.legend(ncol=2, loc="upper center", fontsize=9)
 plot_curves(ax2, {name: ((np.arange(len(smooth(h["loss"]))) + 20) / per_epoch, smooth(h["loss"]))
                   for name, h in sched_hist.items()},
             "epoch", "mini-batch loss (average of 20)", "Training loss, Nesterov momentum", logy=True)
@@ -1049,10 +1077,10 @@ plt.show()
 
 # %% [markdown]
 # Read the two panels together. During the first epoch the three runs that start at 0.3 fall
-# alike, while the cyclical run, which starts at 0.01, lags behind. Then the rate starts to matter: every
-# time it drops (step decay at updates 200 and 400, the second half of the cosine) the loss falls
-# below the constant run's, because smaller steps jiggle less around the bottom of the valley,
-# the noise floor of section 8 in a real network. Cosine annealing and step decay end with the
+# alike, while the cyclical run, which starts at 0.01, lags behind. Then the rate starts to
+# matter: every time it drops (step decay at updates 200 and 400, that is after epochs 1 and 2;
+# the second half of the cosine) the loss falls below the constant run's, because smaller steps
+# jiggle less around the bottom of the valley, the noise floor of section 8 in a real network. Cosine annealing and step decay end with the
 # lowest training loss; the cyclical schedule, which spends half its time at small rates, has
 # travelled less and ends highest in this short run. The test accuracies differ by about 0.15
 # points (3 letters), so on this easy task the schedule changes the loss more than the accuracy.
