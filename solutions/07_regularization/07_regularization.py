@@ -68,7 +68,12 @@ X_val, y_val = letters["X_val"], letters["y_val"]
 X_test, y_test = letters["X_test"], letters["y_test"]
 print("train", X_train.shape, "per class", np.bincount(y_train), " val", X_val.shape, " test", X_test.shape)
 
+# %% [markdown]
+# `RegularizedNet` adds three switches to the plain network: `l2` and `l1` add your penalty to the
+# loss and its gradient to the gradients, and `keep < 1` puts your dropout after the hidden ReLU
+# layer. With the defaults it is exactly `FullyConnectedNet`.
 
+# %%
 class RegularizedNet(FullyConnectedNet):
     """One-hidden-layer net with optional L2 / L1 penalties and dropout, built from your functions."""
 
@@ -109,12 +114,10 @@ class RegularizedNet(FullyConnectedNet):
 # `fit` trains for a number of epochs with plain SGD and records, after every epoch, the accuracy
 # on the training images, and the accuracy and the loss on the validation images. It can also
 # transform each epoch's training images (`augment`) and stop early (`patience`); we use those
-# later. `run` trains one configuration, keeps the result in `results`, and skips it with a note
-# if one of the functions it needs is not written yet.
+# later.
 
 # %%
 EPOCHS, LR, BATCH = 40, 0.2, 50
-results = {}  # name -> {"model", "train_acc", "val_acc", "val_loss", "best_epoch", "seconds"}
 
 
 def fit(model, epochs=EPOCHS, augment=None, patience=None, seed=0):
@@ -146,6 +149,14 @@ def fit(model, epochs=EPOCHS, augment=None, patience=None, seed=0):
     h["seconds"] = time.perf_counter() - start
     return h
 
+# %% [markdown]
+# `run` trains one configuration, prints a summary line and keeps the result in `results` for the
+# table of section 7. If one of the functions it needs is not written yet, it skips the run with a
+# note instead of failing.
+
+# %%
+results = {}  # name -> {"model", "train_acc", "val_acc", "val_loss", "best_epoch", "seconds"}
+
 
 def run(name, model, **kwargs):
     """Train one configuration, print a summary line and keep its curves in `results`."""
@@ -161,7 +172,12 @@ def run(name, model, **kwargs):
           f"val acc {val:.3f}")
     return h
 
+# %% [markdown]
+# `plot_runs` draws the named runs side by side: accuracy on the left (training dashed, validation
+# solid, one colour per run) and validation loss on the right. The distance between a run's dashed
+# and solid lines is how much it over-fits.
 
+# %%
 def plot_runs(names, title):
     """Accuracy (train dashed, validation solid) and validation loss of the named runs."""
     fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(11, 3.8))
@@ -184,8 +200,12 @@ def plot_runs(names, title):
         ax.legend(fontsize=8)
     plt.show()
 
+# %% [markdown]
+# **The baseline**: the network without any regularisation. Watch the two accuracy curves part and
+# the validation loss stop falling.
 
-t_start = time.perf_counter()
+# %%
+t_start = time.perf_counter()  # for the total training time in section 7
 run("no regularisation", RegularizedNet())
 plot_runs(["no regularisation"], "500 training letters")
 
