@@ -47,7 +47,7 @@ def plot_decision_boundary(ax, predict, X, y, title=None, resolution=200, paddin
     return ax
 
 
-def plot_curves(ax, curves, xlabel, ylabel, title, logy=False, marker=None):
+def plot_curves(ax, curves, xlabel, ylabel, title, logy=False, marker=None, legend=True):
     """Plot one or more named curves, such as losses or error counts per epoch, with a legend.
 
     Inputs:
@@ -56,6 +56,8 @@ def plot_curves(ax, curves, xlabel, ylabel, title, logy=False, marker=None):
       (x, values).
     - xlabel, ylabel, title: the labels of the axes and the panel's title.
     - logy: use a logarithmic y axis; marker: a matplotlib marker for every point (e.g. "o").
+    - legend: draw a legend on ax (names starting with "_" stay out of it). False leaves it to the
+      caller, e.g. one legend for a whole figure: fig.legend(*ax.get_legend_handles_labels()).
 
     Returns ax.
     """
@@ -71,7 +73,7 @@ def plot_curves(ax, curves, xlabel, ylabel, title, logy=False, marker=None):
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     ax.set_title(title)
-    if any(not str(name).startswith("_") for name in curves):  # names starting with _ stay out
+    if legend and any(not str(name).startswith("_") for name in curves):  # names starting with _ stay out
         ax.legend()
     ax.grid(True, alpha=0.3)
     return ax
