@@ -493,6 +493,9 @@ print("test_adam passed")
 # use $\mu = 0.9$; the other hyperparameters keep their defaults. The turned bowl starts from the
 # upright bowl's start point, turned with it, so that the two problems are the same problem seen
 # in different coordinates.
+#
+# Each surface is a function of $w = (x, y)$ that returns the loss and its gradient: all that an
+# optimiser ever sees of it.
 
 # %%
 def bowl(angle, steep=25.0):
@@ -512,7 +515,12 @@ def rosenbrock(w):
     x, y = w
     return (1 - x) ** 2 + 100 * (y - x * x) ** 2, np.array([-2 * (1 - x) - 400 * x * (y - x * x), 200 * (y - x * x)])
 
+# %% [markdown]
+# `descend` is a training loop in two dimensions: it hands the gradient to the update rule, which
+# returns the next point and its config, and keeps every point of the path with its loss. A run
+# whose loss passes $10^6$ has diverged and stops.
 
+# %%
 def descend(update, config, loss_grad, w0, steps):
     """Run an update rule from w0 on a 2-D loss; return the path (steps + 1, 2) and the losses.
     A run whose loss exceeds 1e6 stops there (diverged)."""
@@ -526,7 +534,11 @@ def descend(update, config, loss_grad, w0, steps):
             break
     return np.array(path), np.array(losses)
 
+# %% [markdown]
+# The settings: the six optimisers with their fixed hyperparameters; each surface with its start
+# point, number of steps, plot ranges and minimum; and the 17 learning rates.
 
+# %%
 OPTIMISERS_2D = {"SGD": (sgd, {}), "momentum": (sgd_momentum, {"momentum": 0.9}),
                  "Nesterov": (sgd_nesterov, {"momentum": 0.9}), "Rprop": (rprop, {}),
                  "RMSprop": (rmsprop, {}), "Adam": (adam, {})}
@@ -539,6 +551,11 @@ SURFACES = {"bowl": (bowl(0.0), START, 100, (1e-12, (-4.5, 1.5), (-2.0, 2.0)), (
             "Rosenbrock": (rosenbrock, (-1.5, 2.0), 1000, (1e-12, (-2.0, 2.0), (-1.0, 3.0)), (1.0, 1.0))}
 LEARNING_RATES = np.logspace(-4, 0, 17)  # 17 rates, a factor 10 ** 0.25 = 1.8 apart
 
+# %% [markdown]
+# The sweep runs every optimiser on every surface at every rate and keeps, for each pair, the run
+# that ends lowest without diverging.
+
+# %%
 start = time.perf_counter()
 best = {}  # (surface, optimiser) -> (learning rate, path, losses)
 for sname, (loss_grad, w0, steps, _, _) in SURFACES.items():
@@ -549,6 +566,10 @@ for sname, (loss_grad, w0, steps, _, _) in SURFACES.items():
             raise RuntimeError(f"{oname} diverged on the {sname} at every learning rate: check {oname}'s test above")
         best[sname, oname] = min(finished, key=lambda r: r[2][-1])
 print(f"{len(SURFACES) * len(OPTIMISERS_2D) * len(LEARNING_RATES)} runs in {time.perf_counter() - start:.1f} s")
+
+# %% [markdown]
+# One row per surface, one column per optimiser: each path at its best learning rate, over the
+# contour lines of the loss (spaced evenly in $\log \ell$). The title gives that rate and the final loss.
 
 # %%
 fig, axes = plt.subplots(len(SURFACES), len(OPTIMISERS_2D), figsize=(16, 8.5), sharex="row", sharey="row")
@@ -598,8 +619,8 @@ plt.show()
 fig, axes = plt.subplots(1, len(SURFACES), figsize=(15, 3.8))
 for ax, (sname, (_, _, steps, (floor, _, _), _)) in zip(axes, SURFACES.items()):
     curves = {oname: np.maximum(best[sname, oname][2], floor) for oname in OPTIMISERS_2D}
-    plot_curves(ax, {k: (np.arange(len(v)), v) for k, v in curves.items()}, "step", "loss", sname, logy=True)
-    ax.get_legend().remove()
+    plot_curves(ax, {k: (np.arange(len(v)), v) for k, v in curves.items()}, "step", "loss", sname, logy=True,
+                legend=False)  # one legend for the three panels, below
 fig.legend(*axes[0].get_legend_handles_labels(), loc="center right", title="learning rates\nas in the\ntitles above")
 plt.tight_layout(rect=(0, 0, 0.89, 1))
 plt.show()
@@ -857,6 +878,11 @@ plt.show()
 # 4. SGD on $\ell(w) = w^2/2$ with a noisy gradient $w + \xi$, $\xi \sim \mathcal N(0, 1)$,
 #    averaged over 400 runs, with a constant step $\eta = 0.05$ and with $\eta_k = 1/(k + 1)$.
 
+# %% [markdown]
+# `gap_curve` runs an update rule for a number of steps and records the loss at every point. All
+# the losses below have their minimum at 0, so the loss is the gap. `rate(k)`, if given, sets the
+# learning rate of step $k$ (for the shrinking steps of run 4).
+
 # %%
 K = 1000
 ks = np.arange(K + 1)
@@ -873,7 +899,11 @@ def gap_curve(update, config, grad, loss, w0, steps, rate=None):
         w, config = update(w, grad(w), config)
     return np.array(gaps)
 
+# %% [markdown]
+# Runs 1 to 4 of the list above, 1000 steps each. In run 4 every step draws fresh noise for 400
+# independent runs at once, and the gap is their average.
 
+# %%
 rates = {}
 for m in (0.05, 0.02):  # the smallest curvature; the largest, L, is 1
     curv = np.array([m, 1.0])
@@ -891,6 +921,11 @@ for label, rate in (("SGD, η = 0.05", None), ("SGD, η = 1/(k+1)", lambda k: 1.
     rates[label] = gap_curve(sgd, {"learning_rate": 0.05}, lambda w: w + next(step), lambda w: np.mean(w * w) / 2,
                              np.ones(400), K, rate)
 
+# %% [markdown]
+# The gaps on a log-$y$ scale (left) and on log-log axes with $1/k$ and $1/k^2$ for comparison
+# (right): which curves are straight on which axes? The gaps after 100 and 1000 steps follow.
+
+# %%
 fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(13, 4.2))
 for ax, loglog in ((ax1, False), (ax2, True)):
     for label, gaps in rates.items():
