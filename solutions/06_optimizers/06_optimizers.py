@@ -572,6 +572,8 @@ print(f"{len(SURFACES) * len(OPTIMISERS_2D) * len(LEARNING_RATES)} runs in {time
 # contour lines of the loss (spaced evenly in $\log \ell$). The title gives that rate and the final loss.
 
 # %%
+if len(best) < len(SURFACES) * len(OPTIMISERS_2D):  # the sweep above stopped early
+    raise NotImplementedError("the sweep above did not finish: write and test your four optimisers first")
 fig, axes = plt.subplots(len(SURFACES), len(OPTIMISERS_2D), figsize=(16, 8.5), sharex="row", sharey="row")
 for row, (sname, (loss_grad, w0, steps, (floor, xlim, ylim), w_star)) in zip(axes, SURFACES.items()):
     gx, gy = np.meshgrid(np.linspace(*xlim, 200), np.linspace(*ylim, 200))
@@ -616,6 +618,8 @@ plt.show()
 # The losses step by step make the differences measurable (log scale):
 
 # %%
+if len(best) < len(SURFACES) * len(OPTIMISERS_2D):  # the sweep above stopped early
+    raise NotImplementedError("the sweep above did not finish: write and test your four optimisers first")
 fig, axes = plt.subplots(1, len(SURFACES), figsize=(15, 3.8))
 for ax, (sname, (_, _, steps, (floor, _, _), _)) in zip(axes, SURFACES.items()):
     curves = {oname: np.maximum(best[sname, oname][2], floor) for oname in OPTIMISERS_2D}
@@ -926,6 +930,8 @@ for label, rate in (("SGD, η = 0.05", None), ("SGD, η = 1/(k+1)", lambda k: 1.
 # (right): which curves are straight on which axes? The gaps after 100 and 1000 steps follow.
 
 # %%
+if len(rates) < 6:  # the cell above stopped early
+    raise NotImplementedError("the runs above did not all finish: write and test sgd_nesterov first")
 fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(13, 4.2))
 for ax, loglog in ((ax1, False), (ax2, True)):
     for label, gaps in rates.items():
