@@ -822,16 +822,17 @@ print("test_cyclical passed")
 
 # %%
 updates = np.arange(600)
+going_down = {"constant": (updates, np.full(600, 0.1)),
+              "step decay, s = 200, γ = 0.3": (updates, step_decay(updates, 0.1, 200, 0.3)),
+              "exponential, γ = 0.5 per epoch": (updates, exponential_decay(updates, 0.1, 0.5, 200)),
+              "cosine, T = 600": (updates, cosine_annealing(updates, 0.1, 600))}
+coming_back = {"cosine with restarts, T = 200": (updates, cosine_annealing(updates, 0.1, 200, restart=True)),
+               "cyclical, 0.01 to 0.2, s = 100": (updates, cyclical(updates, 0.01, 0.2, 100)),
+               "cyclical triangular2": (updates, cyclical(updates, 0.01, 0.2, 100, mode="triangular2"))}
+
 fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(13, 3.8), sharey=True)
-plot_curves(ax1, {"constant": (updates, np.full(600, 0.1)),
-                  "step decay, s = 200, γ = 0.3": (updates, step_decay(updates, 0.1, 200, 0.3)),
-                  "exponential, γ = 0.5 per epoch": (updates, exponential_decay(updates, 0.1, 0.5, 200)),
-                  "cosine, T = 600": (updates, cosine_annealing(updates, 0.1, 600))},
-            "update", "learning rate", "Schedules that only go down")
-plot_curves(ax2, {"cosine with restarts, T = 200": (updates, cosine_annealing(updates, 0.1, 200, restart=True)),
-                  "cyclical, 0.01 to 0.2, s = 100": (updates, cyclical(updates, 0.01, 0.2, 100)),
-                  "cyclical triangular2": (updates, cyclical(updates, 0.01, 0.2, 100, mode="triangular2"))},
-            "update", "learning rate", "Schedules that come back up")
+plot_curves(ax1, going_down, "update", "learning rate", "Schedules that only go down")
+plot_curves(ax2, coming_back, "update", "learning rate", "Schedules that come back up")
 for ax in (ax1, ax2):
     ax.set_ylim(0, 0.29)  # room for the legends above the curves
     ax.legend(fontsize=8, loc="upper right", ncol=2)
