@@ -131,15 +131,17 @@ print("test_softmax_basic passed")
 # %% nbgrader={"grade": true, "grade_id": "test_softmax_stable", "locked": true, "points": 2, "schema_version": 3, "solution": false}
 # softmax stays finite and correct for scores around +-1000, and float32 stays float32
 big = np.array([[1000.0, 1001.0, 1002.0],
-                [-1000.0, -1001.0, -1002.0]])  # (N, K)
+                [-1000.0, -1001.0, -1002.0],
+                [-1000.0, 0.0, 1000.0]])  # (N, K); the last row's mean is 0 but its max is 1000
 expected = np.array([0.09003057, 0.24472847, 0.66524096])  # softmax([0, 1, 2])
 p = softmax(big, axis=-1)
 assert np.all(np.isfinite(p)), (
     f"softmax returned {p.tolist()} for scores around +-1000: "
-    "subtract the max along `axis` (one max per row, keepdims=True) before exponentiating")
-assert np.allclose(p[0], expected) and np.allclose(p[1], expected[::-1]), (
-    f"softmax of [1000, 1001, 1002] and [-1000, -1001, -1002] should be {expected} and "
-    f"{expected[::-1]}, got\n{p}\nsubtract each row's own max, not one max for the whole array")
+    "subtract the max along `axis` (one max per row, keepdims=True) before exponentiating; "
+    "subtracting the mean is not enough when a row spans -1000 to 1000")
+assert np.allclose(p[0], expected) and np.allclose(p[1], expected[::-1]) and np.allclose(p[2], [0, 0, 1]), (
+    f"softmax of [1000, 1001, 1002], [-1000, -1001, -1002] and [-1000, 0, 1000] should be {expected}, "
+    f"{expected[::-1]} and [0, 0, 1], got\n{p}\nsubtract each row's own max, not one max for the whole array")
 
 p32 = softmax(np.array([[1.0, 2.0, 3.0]], dtype=np.float32))
 assert p32.dtype == np.float32, (
@@ -344,6 +346,13 @@ assert np.isfinite(ce), (
 assert abs(ce - expected) <= 1e-9 * expected, (
     f"cross_entropy should be -(log 0.5 + log 1) / 2 = {expected:.6f}, got {ce:.6f}: "
     "sum over the K classes, then average over the N rows (divide by N only)")
+soft = np.array([[0.5, 0.5, 0.0]])  # a target that is not one-hot: half class 0, half class 1
+expected_soft = -(0.5 * np.log(0.5) + 0.5 * np.log(0.25))  # 1.5 log 2 = 1.0397
+ce_soft = cross_entropy(S[:1], soft)
+assert abs(ce_soft - expected_soft) <= 1e-9 * expected_soft, (
+    f"with the soft target [0.5, 0.5, 0] cross_entropy should be -(0.5 log 0.5 + 0.5 log 0.25) = "
+    f"{expected_soft:.6f}, got {ce_soft:.6f}: weight the log of every class by its target L_k, "
+    "don't just pick the largest target's class")
 try:
     cross_entropy(S, L[0])
 except ValueError:

@@ -168,6 +168,13 @@ except ValueError:
     pass
 else:
     raise AssertionError("logic_gate('xor') should raise ValueError: no single threshold unit computes XOR")
+try:
+    logic_gate("nxor")
+except ValueError:
+    pass
+else:
+    raise AssertionError("logic_gate('nxor') should raise ValueError for a name it does not know, "
+                         "not fall through to one of the gates: check every name, then raise")
 print("test_logic_gates passed")
 
 # %% [markdown]

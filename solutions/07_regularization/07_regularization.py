@@ -289,6 +289,10 @@ W = rng.normal(size=(4, 3))
 for name in ("W", "b"):
     numeric = numerical_gradient(lambda v: l2_penalty({name: v}, 0.3)[0], W.copy())
     check_gradient(l2_penalty({name: W}, 0.3)[1][name], numeric, name=f"the gradient of l2_penalty for {name!r}")
+g32 = l2_penalty({"W1": np.ones((2, 2), dtype=np.float32)}, 0.1)[1]["W1"]
+assert g32.dtype == np.float32, (
+    f"for float32 weights the gradient should be float32 too, got {g32.dtype}: build it from w itself "
+    "(2 * reg * w keeps w's dtype), not from a float64 array")
 print("test_l2_penalty passed")
 
 # %% [markdown]
@@ -474,6 +478,10 @@ assert np.allclose(out[out != 0], 1 / 0.3), (
     f"kept units should be divided by p (1 -> {1 / 0.3:.4f}), got values {np.unique(out[out != 0])[:5]}")
 assert abs(out.mean() - 1.0) < 0.02, (
     f"inverted dropout preserves the mean: E[out] = x = 1, got an average of {out.mean():.4f}")
+out32, _ = dropout_forward(np.ones((2, 3), dtype=np.float32), 0.5, "train", 0)
+assert out32.dtype == np.float32, (
+    f"float32 input should come back float32, got {out32.dtype}: don't convert x to float64, and cast "
+    "the result to x.dtype if an operation promoted it")
 print("test_dropout_forward passed")
 
 # %% [markdown]
@@ -712,6 +720,10 @@ assert np.isclose(out[0, 0, 2], 2 - np.sqrt(2)), (
 assert np.isclose(out.sum(), 1.0), (
     f"bilinear weights sum to 1, and here nothing inside the image is lost: the total ink should stay 1.0, "
     f"got {out.sum():.4f}\n{np.round(out[0], 4)}")
+out32 = rotate_images(np.ones((1, 4, 4), dtype=np.float32), np.array([30.0]))
+assert out32.dtype == np.float32, (
+    f"float32 images should come back float32, got {out32.dtype}: the interpolation weights are float64, "
+    "so cast the result to X.dtype")
 print("test_rotate_images passed")
 
 # %% [markdown]
@@ -757,6 +769,10 @@ assert abs(noise.std() - 0.05) < 0.002 and abs(noise.mean()) < 0.002, (
 out = add_noise(np.ones((1, 28, 28)), 0.5, 2)
 assert out.min() >= 0.0 and out.max() <= 1.0, (
     f"pixels must stay in [0, 1], got {out.min():.3f} .. {out.max():.3f}: clip after adding the noise")
+out32 = add_noise(np.full((1, 4, 4), 0.5, dtype=np.float32), 0.1, 3)
+assert out32.dtype == np.float32, (
+    f"float32 images should come back float32, got {out32.dtype}: the noise is drawn in float64, so cast "
+    "it (or the result) to X.dtype")
 print("test_add_noise passed")
 
 # %% [markdown]
