@@ -6,7 +6,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-dev
 
-.PHONY: demo test release bench clean
+.PHONY: demo test release bench bench-notebooks clean
 
 $(STAMP): requirements.txt requirements-dev.txt pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -29,6 +29,10 @@ release: $(STAMP)
 ## grading speed: our grader against stock nbgrader on a generated class
 bench: $(STAMP)
 	$(PY) -m autograder.bench
+
+## how long each solution notebook takes from a fresh kernel, and its peak memory
+bench-notebooks: $(STAMP)
+	$(PY) -m autograder.bench_notebooks
 
 clean:
 	rm -rf out .pytest_cache
