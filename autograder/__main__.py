@@ -44,7 +44,6 @@ def cmd_check(args):
     """Grade one notebook, for a student or self-learner checking their own work."""
     from .grade import _prepare_mpl_cache
     from .judge import Assignment, grade_submission
-    from .report import summary_table
 
     path = Path(args.notebook)
     assignment = args.assignment or path.stem

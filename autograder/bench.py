@@ -10,14 +10,13 @@ asserts nothing about speed (a timed test would flake on a busy machine).
 import argparse
 import json
 import os
-import shutil
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-from . import notebooks, paths
+from . import notebooks
 from .judge import Assignment
 from .samples import load_wrong_versions, released_notebook, with_cells
 

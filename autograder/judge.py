@@ -98,6 +98,18 @@ def call_all(namespace, calls):
     return outcomes
 
 
+def code_namespace(info, name, replacements=None):
+    """Run an assignment's setup cell and reference solution cells (``info``: a SourceInfo) in this
+    process, then ``replacements`` ({grade_id: code}, trusted code such as a wrong version) on top;
+    return the namespace. For the reference's outputs and for tests, never for a student's code."""
+    namespace = {"__name__": "__reference__"}
+    for code in [info.setup_code, *info.solution_code.values()]:
+        exec(compile(code, f"<reference {name}>", "exec"), namespace)
+    for gid, code in (replacements or {}).items():
+        exec(compile(code, f"<replacement {name} {gid}>", "exec"), namespace)
+    return namespace
+
+
 class Assignment:
     """An assignment ready to grade: its source, hidden tests and the reference's outputs."""
 
@@ -120,12 +132,10 @@ class Assignment:
         blob = source.read_bytes() + hidden_path.read_bytes() + f"{seed}:{GRADER_VERSION}".encode()
         self.fingerprint = hashlib.sha256(blob).hexdigest()
 
-    def reference_namespace(self):
-        """Run the setup and solution cells of the source; return the namespace they define."""
-        namespace = {"__name__": "__reference__"}
-        for code in [self.info.setup_code, *self.info.solution_code.values()]:
-            exec(compile(code, f"<reference {self.name}>", "exec"), namespace)
-        return namespace
+    def reference_namespace(self, replacements=None):
+        """Run the setup and solution cells of the source; return the namespace they define.
+        See ``code_namespace`` for ``replacements``."""
+        return code_namespace(self.info, self.name, replacements)
 
     def _reference_outputs(self):
         namespace = self.reference_namespace()

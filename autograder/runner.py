@@ -148,21 +148,16 @@ def _refuse_unaudited(on_violation):
                 setattr(module, name, refuser(f"{modname}.{name}"))
 
 
-def _resolve(value, raw):
-    """Replace {"__out__": [index, item]} by the raw result of an earlier call (see spec.Out)."""
+def _resolve(value, raw, apply_update):
+    """Replace {"__out__": [index, item, update]} by the raw result of an earlier call (see spec.Out);
+    ``apply_update`` is spec.apply_update (spec is imported only once the runner has its setup)."""
     if isinstance(value, dict):
         if set(value) == {"__out__"}:
             index, item, update = value["__out__"]
-            result = raw[index] if item is None else raw[index][item]
-            if update is not None:  # see spec.apply_update
-                if not isinstance(result, dict):
-                    raise TypeError(f"this test hands your function the dict an earlier call returned, "
-                                    f"but that call returned {type(result).__name__}")
-                result = {**result, **update}
-            return result
-        return {k: _resolve(v, raw) for k, v in value.items()}
+            return apply_update(raw[index] if item is None else raw[index][item], update)
+        return {k: _resolve(v, raw, apply_update) for k, v in value.items()}
     if isinstance(value, list):
-        return [_resolve(v, raw) for v in value]
+        return [_resolve(v, raw, apply_update) for v in value]
     return value
 
 
@@ -256,7 +251,8 @@ def main():
                 continue
             called.clear()
             try:
-                args, kwargs = _resolve(c["args"], raw), _resolve(c["kwargs"], raw)
+                args = _resolve(c["args"], raw, spec.apply_update)
+                kwargs = _resolve(c["kwargs"], raw, spec.apply_update)
                 value = fn(*args, **kwargs)
                 raw[-1] = value
                 out = {"value": spec.to_plain(spec.select(value, c.get("send", True), args))}

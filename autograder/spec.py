@@ -55,11 +55,13 @@ class Out:
 
 
 def apply_update(raw, update):
-    """``raw`` with the keys of ``update`` set (a new dict), or ``raw`` itself when there is none."""
+    """``raw`` with the keys of ``update`` set (a new dict), or ``raw`` itself when there is none.
+    Used by the judge (``resolve``) and, on the wire form, by the student's runner."""
     if update is None:
         return raw
     if not isinstance(raw, dict):
-        raise TypeError(f"Out(update=...) needs a dict result, got {type(raw).__name__}")
+        raise TypeError(f"this test hands your function the dict an earlier call returned, "
+                        f"but that call returned {type(raw).__name__}")
     return {**raw, **update}
 
 

@@ -94,7 +94,8 @@ def test_runner_resolves_out_placeholders_like_the_judge():
     from autograder.runner import _resolve
 
     raw = [(1, {"k": 2}), None]
-    assert _resolve([{"__out__": [0, 1, None]}, {"a": {"__out__": [0, None, None]}}], raw) == [{"k": 2}, {"a": raw[0]}]
+    assert _resolve([{"__out__": [0, 1, None]}, {"a": {"__out__": [0, None, None]}}], raw,
+                    spec.apply_update) == [{"k": 2}, {"a": raw[0]}]
 
 
 def test_out_update_sets_keys_of_an_earlier_dict_result_in_judge_and_runner():
@@ -114,9 +115,9 @@ def test_out_update_sets_keys_of_an_earlier_dict_result_in_judge_and_runner():
     assert outcomes[0]["value"]["mode"] == "train"  # the earlier result itself is not changed
 
     raw = [step(np.zeros(2), {"mode": "train"})]
-    assert _resolve(_plain_arg(out), raw) == {"mode": "test", "count": 1}
+    assert _resolve(_plain_arg(out), raw, spec.apply_update) == {"mode": "test", "count": 1}
     with pytest.raises(TypeError, match="dict"):
-        _resolve(_plain_arg(spec.Out(0, 0, update={"mode": "test"})), raw)
+        _resolve(_plain_arg(spec.Out(0, 0, update={"mode": "test"})), raw, spec.apply_update)
 
 
 def test_case_functions_include_those_used_from_inside():

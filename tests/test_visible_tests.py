@@ -15,6 +15,7 @@ import matplotlib
 import pytest
 
 from autograder import notebooks, paths
+from autograder.judge import code_namespace
 from autograder.samples import load_wrong_versions
 
 matplotlib.use("Agg")
@@ -33,15 +34,12 @@ def _visible_tests(source_nb):
             if c.cell_type == "code" and notebooks.nbgrader_meta(c).get("grade")]
 
 
-def _failing_visible_tests(info, tests, wrong_code):
-    ns = {"__name__": "__main__"}
+def _failing_visible_tests(name, info, tests, replacements=None):
     failed = []
     with contextlib.redirect_stdout(io.StringIO()), warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        exec(info.setup_code, ns)
-        for code in info.solution_code.values():
-            exec(code, ns)
-        exec(wrong_code, ns)
+        ns = code_namespace(info, name, replacements)
+        ns["__name__"] = "__main__"
         for gid, source in tests:
             try:
                 exec(source, ns)
@@ -54,11 +52,12 @@ def _failing_visible_tests(info, tests, wrong_code):
 def test_every_wrong_version_fails_a_visible_test(name):
     source_nb = notebooks.read_source(paths.source_path(name))
     info, tests = notebooks.source_info(source_nb), _visible_tests(source_nb)
-    assert _failing_visible_tests(info, tests, "") == [], "the reference fails a visible test"
+    assert _failing_visible_tests(name, info, tests) == [], "the reference fails a visible test"
     unseen = []
     for function, versions in load_wrong_versions(name).items():
         for label, code in versions:
-            if not _failing_visible_tests(info, tests, code) and (name, function, label) not in HIDDEN_ONLY:
+            if not _failing_visible_tests(name, info, tests, {function: code}) and (
+                    (name, function, label) not in HIDDEN_ONLY):
                 unseen.append(f"{function}: {label}")
     assert not unseen, f"{name}: wrong versions that pass every visible test: {unseen}"
 
