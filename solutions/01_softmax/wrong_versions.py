@@ -177,9 +177,9 @@ import numpy as np
 def softmax_cross_entropy(scores, y):
     n = scores.shape[0]
     scores -= scores.max(axis=1, keepdims=True)
-    probs = np.exp(scores) / np.exp(scores).sum(axis=1, keepdims=True)
-    loss = float(-np.log(probs[np.arange(n), y]).mean())
-    dscores = probs.copy()
+    log_probs = scores - np.log(np.exp(scores).sum(axis=1, keepdims=True))
+    loss = float(-log_probs[np.arange(n), y].mean())
+    dscores = np.exp(log_probs)
     dscores[np.arange(n), y] -= 1
     return loss, dscores / n
 '''),
