@@ -2,7 +2,17 @@
 
 ``sys.addaudithook`` hooks cannot be removed from Python. The hook refuses file access outside the
 allowed folders and every process, network, ctypes, sqlite and rlimit event, reporting each attempt
-to the judge. It is not a security boundary on its own (see ``autograder.sandbox``).
+to the judge. It is not a security boundary on its own (see ``autograder.sandbox``), but nothing a
+student's code can reach changes what it decides:
+
+- it calls no Python code the student could replace: everything it uses is a C function or an
+  immutable value bound when it is built (paths given as ``pathlib`` objects are read through the
+  slots' own descriptors, reports are written by ``fd_reporter`` with C functions only);
+- its tables are frozensets and tuples, and no frame of it is ever visible: the hook that raises
+  deletes its only reference to the checker first, so a traceback shows nothing of it, and
+  tracers, profilers, ``sys._current_frames`` and replacing a function's ``__code__`` are refused;
+- what it keeps quiet (the interpreter's own source lookups for tracebacks) is recognised by the
+  identity of the library's code objects, never by a file name a student can compile code under.
 """
 
 from __future__ import annotations
@@ -29,35 +39,127 @@ ALWAYS_DENIED = frozenset({
     "os.setresgid", "cpython.PyInterpreterState_New", "gc.get_objects", "gc.get_referrers",
     "gc.get_referents", "os.add_dll_directory", "ensurepip.bootstrap",
 })
+# events refused always: frames of the sandbox could be reached through a tracer, a profiler or
+# another thread's stack, and a function whose code is replaced changes what it does
+# (another audit hook would be handed the sandbox's frames as the arguments of sys._getframe)
+FRAME_EVENTS = frozenset({"sys.settrace", "sys.setprofile", "sys._current_frames",
+                          "sys.addaudithook"})
 DENIED_PREFIXES = (
     "socket.", "ctypes.", "ftplib.", "smtplib.", "poplib.", "imaplib.", "nntplib.",
     "telnetlib.", "http.client.", "winreg.", "_winapi.", "msvcrt.", "syslog.", "os.exec",
     "os.spawn", "os.posix_spawn", "_xxsubinterpreters.", "_interpreters.",
 )
 
-# Refusals met while these files are on the stack are not reported (still refused): tracebacks and
-# warnings reading the source of frames that live outside the allowed folders, matplotlib's font
-# search looking into home folders and calling fc-list.
-QUIET_CALLERS = ("/linecache.py", "/tokenize.py", "/matplotlib/font_manager.py")
-# linecache/tokenize are quiet only when the interpreter's traceback, warnings or inspect machinery
-# called them (showing a stack): a student calling linecache.getlines() directly is still reported
-SOURCE_READERS = ("/linecache.py", "/tokenize.py")
-SOURCE_READER_CALLERS = ("/traceback.py", "/warnings.py", "/inspect.py")
+# Refusals met while the interpreter's own helpers are on the stack are not reported (still refused):
+# tracebacks and warnings reading the source of frames that live outside the allowed folders
+# (linecache and tokenize, called from traceback, warnings or inspect), matplotlib's font search
+# looking into home folders. They are recognised by their code objects (see ``_quiet_code``).
+
+
+def _code_objects(modules):
+    """Every code object of the functions and methods defined in ``modules``, nested ones too."""
+    import types
+
+    found, seen = [], set()
+
+    def add(code):
+        if id(code) in seen:
+            return
+        seen.add(id(code))
+        found.append(code)
+        for const in code.co_consts:
+            if isinstance(const, types.CodeType):
+                add(const)
+
+    def visit(obj, depth=0):
+        if isinstance(obj, (staticmethod, classmethod)):
+            obj = obj.__func__
+        if isinstance(obj, property):
+            for f in (obj.fget, obj.fset, obj.fdel):
+                if f is not None:
+                    visit(f, depth)
+            return
+        code = getattr(obj, "__code__", None) if isinstance(obj, types.FunctionType) else None
+        if code is not None:
+            add(code)
+        elif isinstance(obj, type) and depth < 3:
+            for v in list(vars(obj).values()):
+                visit(v, depth + 1)
+
+    for module in modules:
+        for value in list(vars(module).values()):
+            if getattr(value, "__module__", None) == module.__name__:
+                visit(value)
+    return tuple(found)
+
+
+def _quiet_code():
+    """(code objects whose refusals are not reported, of them the source readers): the library
+    code that shows a stack or searches for fonts, by identity."""
+    import importlib
+
+    def load(names):
+        mods = []
+        for n in names:
+            mod = sys.modules.get(n)
+            if mod is None and not n.startswith("matplotlib"):
+                try:
+                    mod = importlib.import_module(n)
+                except ImportError:
+                    mod = None
+            if mod is not None:
+                mods.append(mod)
+        return mods
+
+    readers = _code_objects(load(("linecache", "tokenize")))
+    callers = _code_objects(load(("traceback", "warnings", "inspect")))
+    others = _code_objects(load(("matplotlib.font_manager",)))
+    return readers, callers, others
+
+
+def fd_reporter(fd, lock=None):
+    """A violation reporter for the audit hook that writes a ``wire`` message to ``fd`` using C
+    functions only (no json, numpy or other module the student's code could patch)."""
+    import _json
+    import struct
+
+    _enc, _pack, _write, _len = _json.encode_basestring_ascii, struct.pack, os.write, len
+    _str, _type = str, type
+    _lock = lock
+    head, tail = '{"event": "violation", "what": ', "}"
+
+    def report(description):
+        if _type(description) is not _str:
+            return
+        header = (head + _enc(description) + tail).encode("ascii")
+        data = _pack("<IQ", _len(header), 0) + header
+        if _lock is not None:
+            _lock.acquire()
+        try:
+            view = memoryview(data)
+            while _len(view):
+                view = view[_write(fd, view):]
+        except OSError:
+            pass
+        finally:
+            if _lock is not None:
+                _lock.release()
+
+    return report
 
 
 def _make_hook(workdir: str, read_roots: list[str], on_violation):
     """Build the audit hook. Everything it uses is bound here, so that later changes to modules,
     builtins or the sandbox module's globals cannot change its decisions; it never calls code
-    that the student could have replaced."""
+    that the student could have replaced (``on_violation`` included: give it ``fd_reporter``)."""
     import _thread
     import pathlib
     import stat as _stat
+    import types
 
     _type, _str, _bytes, _int, _issubclass, _len = type, str, bytes, int, issubclass, len
     _range, _reversed = range, reversed
     always_denied, denied_prefixes, denied_imports = ALWAYS_DENIED, DENIED_PREFIXES, DENIED_IMPORTS
-    quiet_files = QUIET_CALLERS
-    readers, reader_callers = SOURCE_READERS, SOURCE_READER_CALLERS
     _Exception, _PermissionError = Exception, PermissionError
     _lstat, _readlink, _getcwd = os.lstat, os.readlink, os.getcwd
     _getframe = sys._getframe
@@ -66,7 +168,20 @@ def _make_hook(workdir: str, read_roots: list[str], on_violation):
     _bdecode, _sjoin, _bjoin = bytes.decode, "".join, b"".join
     _DirEntry = os.DirEntry
     _path_types = (pathlib.PosixPath, pathlib.PurePosixPath)
-    _path_str = pathlib.PurePath.__str__
+    # pathlib's own methods are Python code a student can patch: read its slots through their
+    # descriptors (C) instead, and join the parts here
+    _slots = pathlib.PurePath.__dict__
+    _get_str, _get_drv = _slots["_str"].__get__, _slots["_drv"].__get__
+    _get_root, _get_parts = _slots["_root"].__get__, _slots["_parts"].__get__
+    _list, _tuple_t = list, tuple
+    _FunctionType = types.FunctionType
+    quiet_readers, quiet_callers, quiet_others = _quiet_code()
+    reader_ids = frozenset(id(c) for c in quiet_readers)
+    caller_ids = frozenset(id(c) for c in quiet_callers)
+    quiet_ids = frozenset(id(c) for c in quiet_others) | reader_ids
+    keep_alive = (quiet_readers, quiet_callers, quiet_others)  # ids stay unique while held
+    frame_events = FRAME_EVENTS
+    _RecursionError, _MemoryError = RecursionError, MemoryError
     S_IFMT, S_IFLNK, S_IFDIR = 0o170000, _stat.S_IFLNK, _stat.S_IFDIR
     WFLAGS = (os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_TRUNC | os.O_APPEND)
     O_PATH = getattr(os, "O_PATH", 0)
@@ -82,8 +197,7 @@ def _make_hook(workdir: str, read_roots: list[str], on_violation):
     read_dirs_t = tuple(root_dirs) + wd_inside
     root_files_f = frozenset(root_files)
     write_files_f = frozenset({"/dev/null"})
-    handlers: dict = {}
-    busy: set = set()
+    busy: set = set()  # threads reporting right now (the only mutable state, never exposed)
 
     # ---- paths ---------------------------------------------------------------------------
     def text(p):
@@ -98,13 +212,32 @@ def _make_hook(workdir: str, read_roots: list[str], on_violation):
         if t is _DirEntry:
             return text(p.path)
         if t in _path_types:
-            s = _path_str(p)
-            return s if _type(s) is _str else (_sjoin((s,)) if _issubclass(_type(s), _str) else False)
+            return path_text(p)
         if _issubclass(t, _str):
             return _sjoin((p,))
         if _issubclass(t, _bytes):
             return _bdecode(_bjoin((p,)), _enc, "surrogateescape")
         return False
+
+    def path_text(p):
+        try:
+            s = _get_str(p)
+            if _type(s) is _str:
+                return s
+        except AttributeError:
+            pass
+        try:
+            drv, root, parts = _get_drv(p), _get_root(p), _get_parts(p)
+        except AttributeError:
+            return False
+        if _type(drv) is not _str or _type(root) is not _str or _type(parts) is not _list:
+            return False
+        for part in parts:
+            if _type(part) is not _str:
+                return False
+        if drv or root:
+            return (drv + root + "/".join(parts[1:])) or "."
+        return "/".join(parts) or "."
 
     def realpath(path, follow=True):
         """Absolute, symlink-free version of an absolute path, resolved like the kernel would."""
@@ -301,21 +434,8 @@ def _make_hook(workdir: str, read_roots: list[str], on_violation):
                 or check_write(arg(args, 0), arg(args, 2), follow=False)
                 or check_write(arg(args, 1), arg(args, 3), follow=False))
 
-    def h_symlink(args):
-        target, dst, dir_fd = arg(args, 0), arg(args, 1), arg(args, 2)
-        r = check_write(dst, dir_fd, follow=False)
-        if r:
-            return r
-        t = text(target)
-        if _type(t) is not _str:
-            return "link target of an unsupported type"
-        if ".." in t.split("/"):
-            return f"link target {t!r} contains '..'"
-        if t.startswith("/"):
-            rp = realpath(t)
-            if rp is None or not inside_work(rp):
-                return f"link target {t!r}: outside the work folder"
-        return None
+    def h_symlink(args):  # a symlink in the work folder could point the judge elsewhere
+        return "symbolic links are not allowed while grading"
 
     def h_truncate(args):
         return check_write(arg(args, 0))
@@ -361,12 +481,19 @@ def _make_hook(workdir: str, read_roots: list[str], on_violation):
             return f"native module {t!r}: only installed packages may be loaded"
         return None
 
+    def h_setattr(args):  # a function whose code is replaced no longer does what it did
+        name = arg(args, 1)
+        if _type(arg(args, 0)) is _FunctionType and _type(name) is _str and name == "__code__":
+            return "replacing a function's __code__ is not allowed while grading"
+        return None
+
     def h_ioctl(args):
         req = arg(args, 1)
         if _type(req) is _int and (req & 0xFFFFFFFF) in (0x5412, 0x541C):
             return "terminal injection ioctl"
         return None
 
+    handlers = {}
     handlers.update({
         "open": h_open,
         "os.listdir": h_read0, "os.scandir": h_read0, "os.fwalk": h_read0,
@@ -380,32 +507,37 @@ def _make_hook(workdir: str, read_roots: list[str], on_violation):
         "os.truncate": h_truncate, "os.setxattr": mod(0), "os.removexattr": mod(0),
         "os.getxattr": h_xattr_read, "os.listxattr": h_xattr_read,
         "tempfile.mkstemp": mod(0, None, False), "tempfile.mkdtemp": mod(0, None, False),
-        "import": h_import, "fcntl.ioctl": h_ioctl,
+        "import": h_import, "fcntl.ioctl": h_ioctl, "object.__setattr__": h_setattr,
     })
     for n in ("copyfile", "copymode", "copystat", "copytree", "move", "rmtree", "chown",
               "make_archive", "unpack_archive", "register_archive_format"):
         handlers["shutil." + n] = h_shutil(n)
-    get_handler = handlers.get
+    handler_names = _tuple_t(handlers)  # immutable from here on; the dict itself is dropped
+    handler_funcs = _tuple_t(handlers[n] for n in handler_names)
+    handler_set = frozenset(handler_names)
+    _index = handler_names.index
+    del handlers
 
     # ---- reporting ---------------------------------------------------------------------------
     def quiet():
         """Denials caused by the interpreter's own helpers (tracebacks and warnings reading the
-        source of frames outside the allowed folders) are denied without being reported."""
+        source of frames outside the allowed folders) are denied without being reported. The
+        helpers are known by their code objects, not by file names."""
         try:
             f = _getframe(3)
             for _ in _range(12):
                 if f is None:
                     break
-                fn = f.f_code.co_filename
-                if _type(fn) is _str and fn.endswith(quiet_files):
-                    if not fn.endswith(readers):
+                cid = id(f.f_code)
+                if cid in quiet_ids:
+                    if cid not in reader_ids:
                         return True
                     # the first caller outside linecache/tokenize must be traceback or warnings
                     g = f.f_back
                     while g is not None:
-                        gn = g.f_code.co_filename
-                        if not (_type(gn) is _str and gn.endswith(readers)):
-                            return _type(gn) is _str and gn.endswith(reader_callers)
+                        gid = id(g.f_code)
+                        if gid not in reader_ids:
+                            return gid in caller_ids
                         g = g.f_back
                     return False
                 f = f.f_back
@@ -429,22 +561,43 @@ def _make_hook(workdir: str, read_roots: list[str], on_violation):
         finally:
             busy.discard(me)
 
-    def sandbox_audit_hook(event, args):
-        h = get_handler(event)
-        if h is None:
-            if event in always_denied or event.startswith(denied_prefixes):
-                reason = "not allowed in the sandbox"
-            else:
-                return
-        else:
+    def decide(event, args):
+        """None to allow the event, or the reason to refuse it (reported unless the refusal
+        comes from a recursion or memory limit, which is the student's bug, not an attack)."""
+        if _type(event) is not _str:
+            return None
+        if event in handler_set:
+            failed = None
             try:
-                reason = h(args)
+                reason = handler_funcs[_index(event)](args)
+            except (_RecursionError, _MemoryError) as e:  # fail closed, quietly
+                reason, failed = None, _type(e).__name__
             except _Exception as e:  # fail closed
-                reason = f"could not be checked ({_type(e).__name__})"
+                reason = "could not be checked (" + _type(e).__name__ + ")"
+            if failed is not None:
+                return event + ": could not be checked (" + failed + ")"
             if reason is None:
-                return
+                return None
+        elif event in always_denied or event in frame_events or event.startswith(denied_prefixes):
+            reason = "not allowed in the sandbox"
+        else:
+            return None
         desc = event + ": " + reason
-        report(desc)
-        raise _PermissionError(1, "sandbox: " + desc)
+        try:
+            report(desc)
+        except (_RecursionError, _MemoryError):
+            pass
+        return desc
+
+    # The hook that Python calls. When it refuses, its frame ends up in the traceback a student
+    # can inspect: it deletes its reference to ``decide`` first, so that frame shows nothing but
+    # the event, its arguments and the reason.
+    def sandbox_audit_hook(event, args, _decide=decide, _PermissionError=PermissionError,
+                           _keep=keep_alive):
+        reason = _decide(event, args)
+        if reason is None:
+            return
+        del _decide, _keep
+        raise _PermissionError(1, "sandbox: " + reason)
 
     return sandbox_audit_hook

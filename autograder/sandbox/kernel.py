@@ -191,9 +191,11 @@ def _apply_landlock(workdir: str, read_roots: list[str]) -> tuple[int, list[str]
         return 0, [f"landlock: create_ruleset failed: {os.strerror(err)}"]
     try:
         read_dir = FS_READ_FILE | FS_READ_DIR
-        # the work folder: everything but executing and creating device nodes (as root, a block
-        # device node for the disk would read any file)
-        work = handled & ~(FS_EXECUTE | FS_MAKE_CHAR | FS_MAKE_BLOCK)
+        # the work folder: everything but executing, creating device nodes (as root, a block
+        # device node for the disk would read any file) and creating symlinks, FIFOs and sockets
+        # (a symlink or a FIFO where the judge expects a file would make it read elsewhere or block)
+        work = handled & ~(FS_EXECUTE | FS_MAKE_CHAR | FS_MAKE_BLOCK | FS_MAKE_SYM | FS_MAKE_FIFO
+                           | FS_MAKE_SOCK)
         rules = [(r, None) for r in read_roots] + [(workdir, work)]
         for path, rights in rules:
             try:
