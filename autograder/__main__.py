@@ -124,7 +124,9 @@ def cmd_export(args):
                     assignments.append(row["assignment"])
                 table.setdefault(row["student"], {})[row["assignment"]] = (row["score"], row["status"])
     out = open(args.to, "w", newline="") if args.to != "-" else sys.stdout
-    w = csv.writer(out, lineterminator="\n")
+    from .report import SafeWriter
+
+    w = SafeWriter(out)
     w.writerow(["student", *assignments, "total", "flags"])
     for student in sorted(table):
         scores = [table[student].get(a, ("0", "no submission")) for a in assignments]
@@ -165,7 +167,8 @@ def main(argv=None):
     g.add_argument("submissions")
     g.add_argument("--out", required=True, help="folder for grades.csv, students.csv, feedback/, results/")
     g.add_argument("--jobs", type=int, default=None, help="parallel workers (default: every core)")
-    g.add_argument("--seed", type=int, default=0, help="seed of the hidden inputs (default 0)")
+    g.add_argument("--seed", type=int, default=None, help="seed of the hidden inputs (default: drawn from "
+                   "the course's secret, $GRADING_SECRET or grading_secret.txt, else 0)")
     g.add_argument("--fresh", action="store_true", help="forget saved results and grade everything again")
     g.add_argument("--gradebook", help="also record the scores in this nbgrader gradebook (SQLite file), "
                    "e.g. gradebook.db in the course folder")

@@ -2,7 +2,6 @@
 
 import os
 import selectors
-import shutil
 import signal
 import struct
 import subprocess
@@ -41,22 +40,99 @@ def child_env(workdir, mpl_dir):
 MAX_VIOLATIONS = 50  # reports kept per submission; the runner's own cap is not to be trusted
 DISK_QUOTA_MB = 512  # all files in a runner's work folder together (judge.Limits.disk_mb)
 DISK_CHECK_SECONDS = 0.5
+MAX_ENTRIES = 20_000  # files and folders in a work folder: each costs disk (and the scan time)
+SETUP_SECONDS = 60  # to hand the runner its setup message
 
 
-def _folder_bytes(path, limit):
-    """Total size of the files under ``path``, stopping early once past ``limit``."""
-    total, stack = 0, [path]
-    while stack and total <= limit:
+def _folder_usage(path, limit, max_entries=MAX_ENTRIES):
+    """(bytes, entries) under ``path``, folders counted like files; stops early once past a limit.
+    Never follows a link, never opens anything but folders (by a descriptor relative to their
+    parent, without following links)."""
+    total, count = 0, 0
+    flags = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0)
+    try:
+        stack = [os.open(path, flags)]
+    except OSError:
+        return 0, 0
+    try:
+        while stack and total <= limit and count <= max_entries:
+            fd = stack.pop()
+            try:
+                with os.scandir(fd) as it:
+                    for entry in it:
+                        count += 1
+                        try:
+                            st = entry.stat(follow_symlinks=False)
+                        except OSError:
+                            continue
+                        total += st.st_blocks * 512
+                        if entry.is_dir(follow_symlinks=False) and count <= max_entries:
+                            try:
+                                stack.append(os.open(entry.name, flags, dir_fd=fd))
+                            except OSError:
+                                pass
+            except OSError:
+                pass
+            finally:
+                os.close(fd)
+    finally:
+        for fd in stack:
+            os.close(fd)
+    return total, count
+
+
+def remove_tree(path):
+    """Remove a folder the student's process filled, whatever it holds: no recursion (a chain of
+    thousands of nested folders is fine), no link followed. Returns True when it is gone."""
+    flags = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0)
+    for _ in range(3):
         try:
-            with os.scandir(stack.pop()) as it:
-                for entry in it:
-                    if entry.is_dir(follow_symlinks=False):
-                        stack.append(entry.path)
-                    elif entry.is_file(follow_symlinks=False):
-                        total += entry.stat(follow_symlinks=False).st_blocks * 512
+            stack = [(os.open(path, flags), None)]
+        except FileNotFoundError:
+            return True
         except OSError:
-            continue
-    return total
+            break
+        while stack:
+            fd, _name = stack[-1]
+            descended = False
+            try:
+                with os.scandir(fd) as it:
+                    entries = list(it)
+            except OSError:
+                entries = []
+            for entry in entries:
+                try:
+                    if entry.is_dir(follow_symlinks=False):
+                        try:
+                            os.rmdir(entry.name, dir_fd=fd)
+                        except OSError:
+                            stack.append((os.open(entry.name, flags, dir_fd=fd), entry.name))
+                            descended = True
+                            break
+                    else:
+                        os.unlink(entry.name, dir_fd=fd)
+                except OSError:
+                    pass
+            if descended:
+                continue
+            stack.pop()
+            os.close(fd)
+            if stack and _name is not None:
+                try:
+                    os.rmdir(_name, dir_fd=stack[-1][0])
+                except OSError:
+                    pass
+        try:
+            os.rmdir(path)
+            return True
+        except FileNotFoundError:
+            return True
+        except OSError:
+            try:
+                os.chmod(path, 0o700)
+            except OSError:
+                pass
+    return not os.path.lexists(path)
 
 
 class Child:
@@ -67,33 +143,82 @@ class Child:
         self.violations = violations  # shared list, appended to as reports arrive
         self.disk_quota = disk_quota_mb << 20
         self._next_disk_check = 0.0
+        self.removed = True
+        # the runner's printed output goes to a file the judge made, outside the work folder, and
+        # the judge reads it through its own descriptor: nothing is opened by a name the student
+        # could have turned into a link or a FIFO
+        self.log = tempfile.TemporaryFile(prefix="grade-log-")
         self.proc = subprocess.Popen(
             [sys.executable, "-I", "-m", "autograder.runner"],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
             cwd=self.workdir, env=child_env(self.workdir, mpl_dir), start_new_session=True,
+            pass_fds=(self.log.fileno(),),
         )
+        self.removed = False
         self._buf = bytearray()
+        os.set_blocking(self.proc.stdin.fileno(), False)  # every write has a deadline
         self._sel = selectors.DefaultSelector()
         self._sel.register(self.proc.stdout, selectors.EVENT_READ)
         try:
-            self.send(dict(setup, workdir=self.workdir))
+            self.send(dict(setup, workdir=self.workdir, log_fd=self.log.fileno()),
+                      time.monotonic() + SETUP_SECONDS)
         except BaseException:
             self.kill()  # no leaked process or folder when the runner cannot even start
             raise
 
-    def send(self, message):
-        """Send a message; a runner that has gone away counts as crashed."""
+    def send(self, message, deadline):
+        """Send a message before ``deadline`` (time.monotonic()), reading whatever the runner sends
+        meanwhile; raise Timeout when it does not take it in time, Crashed when it has gone away.
+        A runner that stops reading can never block the judge."""
+        view = memoryview(wire.encode(message))
+        fd = self.proc.stdin.fileno()
+        sel = selectors.DefaultSelector()
+        sel.register(fd, selectors.EVENT_WRITE)
+        sel.register(self.proc.stdout, selectors.EVENT_READ)
         try:
-            self.proc.stdin.write(wire.encode(message))
-            self.proc.stdin.flush()
-        except (BrokenPipeError, OSError):
-            raise Crashed(self.exit_reason()) from None
+            while view:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise Timeout()
+                for key, _ in sel.select(timeout=min(left, DISK_CHECK_SECONDS)):
+                    if key.fd == fd:
+                        try:
+                            view = view[os.write(fd, view[:1 << 16]):]
+                        except BlockingIOError:
+                            pass
+                        except OSError:
+                            raise Crashed(self.exit_reason()) from None
+                    else:
+                        self._read_some()
+                self._check_disk()
+        finally:
+            sel.close()
+
+    def _read_some(self):
+        chunk = os.read(self.proc.stdout.fileno(), 1 << 20)
+        if not chunk:
+            raise Crashed(self.exit_reason())
+        self._buf += chunk
+        if len(self._buf) > 12 + wire.MAX_RESULT_HEADER + wire.MAX_RESULT_PAYLOAD:
+            raise Crashed("the runner sent an oversized message")
+
+    def _check_disk(self):
+        now = time.monotonic()
+        if now < self._next_disk_check:
+            return
+        self._next_disk_check = now + DISK_CHECK_SECONDS
+        size, entries = _folder_usage(self.workdir, self.disk_quota)
+        if size > self.disk_quota or entries > MAX_ENTRIES:
+            self.kill_process()
+            what = (f"more than {self.disk_quota >> 20} MB of files" if size > self.disk_quota
+                    else f"more than {MAX_ENTRIES} files and folders")
+            raise Crashed(f"it wrote {what}")
 
     def _message_ready(self):
         if len(self._buf) < 12:
             return None
         hlen, plen = struct.unpack("<IQ", self._buf[:12])
-        if hlen > wire.MAX_HEADER or plen > wire.MAX_PAYLOAD:
+        if hlen > wire.MAX_RESULT_HEADER or plen > wire.MAX_RESULT_PAYLOAD:
             raise Crashed("the runner sent an oversized message")
         end = 12 + hlen + plen
         if len(self._buf) < end:
@@ -117,21 +242,22 @@ class Child:
                         self.violations.append(str(msg.get("what", ""))[:500])
                     continue
                 return msg
-            now = time.monotonic()
-            if now >= self._next_disk_check:
-                self._next_disk_check = now + DISK_CHECK_SECONDS
-                if _folder_bytes(self.workdir, self.disk_quota) > self.disk_quota:
-                    self.kill_process()
-                    raise Crashed(f"it wrote more than {self.disk_quota >> 20} MB of files")
-            left = deadline - now
+            self._check_disk()
+            left = deadline - time.monotonic()
             if left <= 0:
                 raise Timeout()
             if not self._sel.select(timeout=min(left, DISK_CHECK_SECONDS)):
                 continue
-            chunk = os.read(self.proc.stdout.fileno(), 1 << 20)
-            if not chunk:
-                raise Crashed(self.exit_reason())
-            self._buf += chunk
+            self._read_some()
+
+    def cpu_seconds(self):
+        """CPU time the runner has used so far (user + system), or None where /proc is missing."""
+        try:
+            with open(f"/proc/{self.proc.pid}/stat", "rb") as f:
+                fields = f.read().rsplit(b")", 1)[1].split()
+            return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        except (OSError, ValueError, IndexError):
+            return None
 
     def exit_reason(self):
         """Describe how the process ended, waiting briefly for it to do so."""
@@ -149,14 +275,13 @@ class Child:
         return f"the process exited with code {code}"
 
     def output_tail(self, limit=2000):
-        """The last characters the student's code printed."""
+        """The last characters the student's code printed (read through the judge's descriptor)."""
         try:
-            with open(os.path.join(self.workdir, "output.log"), "rb") as f:
-                f.seek(0, os.SEEK_END)
-                size = f.tell()
-                f.seek(max(0, size - limit))
-                return f.read().decode("utf-8", "replace")
-        except OSError:
+            fd = self.log.fileno()
+            size = os.fstat(fd).st_size
+            start = max(0, size - limit)
+            return os.pread(fd, size - start, start).decode("utf-8", "replace")
+        except (OSError, ValueError):
             return ""
 
     def kill_process(self):
@@ -180,4 +305,10 @@ class Child:
             except OSError:
                 pass
         self._sel.close()
-        shutil.rmtree(self.workdir, ignore_errors=True)
+        try:
+            self.log.close()
+        except OSError:
+            pass
+        if not self.removed:
+            self.removed = remove_tree(self.workdir)
+        return self.removed

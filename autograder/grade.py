@@ -18,11 +18,14 @@ from pathlib import Path
 
 from . import paths, report
 from .judge import Assignment, Limits, SubmissionResult, TestResult, grade_submission
+from .notebooks import UnreadableNotebook, read_file_safely
 
 
 def find_notebook(student_dir, assignment):
     """Return (path, note): the student's notebook for the assignment, or (None, why not)."""
     exact = student_dir / f"{assignment}.ipynb"
+    if student_dir.is_symlink():
+        return None, "the submission folder is a link, not a folder: it was not followed"
     if exact.is_file():
         return exact, ""
     nested = student_dir / assignment / f"{assignment}.ipynb"  # nbgrader's submitted/ layout
@@ -38,10 +41,18 @@ def find_notebook(student_dir, assignment):
 
 
 def _key(asg, notebook, limits):
+    """What a saved result depends on: the assignment (its source, hidden tests and seed, the
+    grader's and utils' code), the limits and the notebook's bytes."""
     h = hashlib.sha256()
     h.update(asg.fingerprint.encode())
     h.update(json.dumps(asdict(limits), sort_keys=True).encode())
-    h.update(notebook.read_bytes() if notebook else b"<none>")
+    if notebook is None:
+        h.update(b"<none>")
+    else:
+        try:
+            h.update(read_file_safely(notebook))
+        except UnreadableNotebook as exc:
+            h.update(f"<unreadable: {exc}>".encode())
     return h.hexdigest()
 
 
@@ -77,7 +88,8 @@ def grade_class(assignment, submissions_dir, out_dir, limits=Limits(), jobs=None
     asg = Assignment(assignment, solutions, seed)
     results_dir = out_dir / "results"
     results_dir.mkdir(parents=True, exist_ok=True)
-    students = sorted(p.name for p in submissions_dir.iterdir() if p.is_dir() and not p.name.startswith("."))
+    students = sorted(p.name for p in submissions_dir.iterdir()
+                      if (p.is_dir() or p.is_symlink()) and not p.name.startswith("."))
     mpl_dir = _prepare_mpl_cache(out_dir)
     jobs = jobs or os.cpu_count() or 1
 
@@ -125,6 +137,19 @@ def grade_class(assignment, submissions_dir, out_dir, limits=Limits(), jobs=None
             res = fut.result()
             results[res.student] = res
             log(f"  [{done}/{len(todo)}] {res.student}: {res.score:g}/{res.max_score:g} {res.status} ({res.seconds:.1f} s)")
+    # A submission that ran out of time while the others were graded beside it is graded once more,
+    # alone, at the end: a busy machine must not cost an honest student points. The second grade
+    # counts (a real endless loop times out again, and costs only its own time).
+    again = [item for item in todo if jobs > 1 and results[item[0]].status == "timed out"
+             and results[item[0]].starved]
+    for student, notebook, note, key, saved in again:
+        first = results[student]
+        res = work(student, notebook, note, key, saved)
+        res.notes.insert(0, f"Graded a second time, alone, after a time-out while other notebooks were graded "
+                         f"beside it (first: {first.score:g}/{first.max_score:g}).")
+        _save(saved, {"key": key, "result": res.to_dict()})
+        results[student] = res
+        log(f"  again, alone: {student}: {res.score:g}/{res.max_score:g} {res.status} ({res.seconds:.1f} s)")
     elapsed = time.monotonic() - start
     ordered = [results[s] for s in students]
     report.write_all(ordered, asg, out_dir)

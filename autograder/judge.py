@@ -9,7 +9,6 @@ import builtins
 import copy
 import hashlib
 import importlib.util
-import re
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -55,6 +54,8 @@ class SubmissionResult:
     notes: list = field(default_factory=list)  # cell errors, skipped cells, the notebook used
     violations: list = field(default_factory=list)  # what the sandbox refused
     seconds: float = 0.0
+    starved: bool = False  # a time-out came while the runner mostly waited for the CPU
+    review: list = field(default_factory=list)  # code an instructor should read (review_flags)
 
     @property
     def score(self):
@@ -72,6 +73,16 @@ class SubmissionResult:
         d = dict(d)
         d["tests"] = [TestResult(**t) for t in d["tests"]]
         return cls(**d)
+
+
+def code_fingerprint():
+    """A hash of the grader's and ``utils``' own code: a saved grade is reused only while both
+    are unchanged (a fixed bug re-grades everyone)."""
+    h = hashlib.sha256()
+    for folder in (paths.ROOT / "autograder", paths.ROOT / "utils"):
+        for p in sorted(folder.rglob("*.py")):
+            h.update(str(p.relative_to(paths.ROOT)).encode() + b"\0" + p.read_bytes() + b"\0")
+    return h.hexdigest()
 
 
 def _load_module(path, name):
@@ -113,8 +124,10 @@ def code_namespace(info, name, replacements=None):
 class Assignment:
     """An assignment ready to grade: its source, hidden tests and the reference's outputs."""
 
-    def __init__(self, name, solutions=paths.SOLUTIONS, seed=0):
+    def __init__(self, name, solutions=paths.SOLUTIONS, seed=None):
+        """``seed``: of the hidden inputs; None takes the course's (``paths.grading_seed``)."""
         self.name = name
+        seed = paths.grading_seed() if seed is None else seed
         source = paths.source_path(name, solutions)
         self.source_nb = notebooks.read_source(source)
         self.info = notebooks.source_info(self.source_nb)
@@ -129,7 +142,8 @@ class Assignment:
             digest = int(hashlib.sha256(gid.encode()).hexdigest()[:8], 16)
             self.cases[gid] = list(module.TESTS[gid](np.random.default_rng([seed, digest])))
         self.reference = self._reference_outputs()
-        blob = source.read_bytes() + hidden_path.read_bytes() + f"{seed}:{GRADER_VERSION}".encode()
+        blob = (source.read_bytes() + hidden_path.read_bytes() + f"{seed}:{GRADER_VERSION}:".encode()
+                + code_fingerprint().encode())
         self.fingerprint = hashlib.sha256(blob).hexdigest()
 
     def reference_namespace(self, replacements=None):
@@ -142,24 +156,47 @@ class Assignment:
         return {gid: [call_all(namespace, case.calls) for case in cases] for gid, cases in self.cases.items()}
 
 
-_NUMBER = re.compile(r"[-+]?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?")
+MAX_NOTES = 20  # notes kept per submission (cell errors, skipped cells): feedback stays readable
+MAX_NOTE_CHARS = 4000
 
 
-def _safe_error(out):
-    """The student's exception, as the feedback may show it: a type name, the student's own code
-    lines, and the message only when it does not quote the hidden inputs."""
+def _error_name(out):
+    """The exception's class name when it is one of Python's own; any other name could spell out
+    the hidden inputs."""
     name = out.get("error")
     builtin = getattr(builtins, name, None) if isinstance(name, str) else None
-    if not (isinstance(builtin, type) and issubclass(builtin, BaseException)):
-        name = "an exception of its own class"  # a class name could spell out the inputs
-    frames = out.get("traceback")
-    frames = frames[-1500:] if isinstance(frames, str) else ""
-    message = out.get("message")
-    message = message if isinstance(message, str) else ""
-    numbers = _NUMBER.findall(message)
-    if len(numbers) > 6 or len(message) > 200 or any(sum(ch.isdigit() for ch in n) > 3 for n in numbers):
-        message = "(message not shown: it may quote the test's inputs)"
-    return name, f"{frames}{name}: {message}".rstrip(": ")
+    if isinstance(builtin, type) and issubclass(builtin, BaseException):
+        return name
+    return "an exception of its own class"
+
+
+def format_frames(frames, cells):
+    """Where an exception was raised, from the judge's own copy of the cells: the runner sends
+    only ``[cell index, line]`` pairs, so nothing the student's code chose (a file or function
+    name, a line's text) reaches the feedback."""
+    lines = []
+    if not isinstance(frames, list):
+        return ""
+    for frame in frames[-5:]:
+        if not (isinstance(frame, list) and len(frame) == 2 and all(type(v) is int for v in frame)):
+            continue
+        index, lineno = frame
+        if not 0 <= index < len(cells):
+            continue
+        label, code = cells[index][0], cells[index][1]
+        source = code.splitlines()
+        text = source[lineno - 1].strip() if 1 <= lineno <= len(source) else ""
+        lines.append(f"  in cell '{label}', line {lineno}" + (f": {text[:200]}" if text else ""))
+    return "\n".join(lines)
+
+
+def _safe_error(out, cells):
+    """The student's exception in a hidden case, as the feedback may show it: a type name and
+    where in their cells it was raised, never its message (free text the student's code wrote
+    while it held the hidden inputs)."""
+    name = _error_name(out)
+    where = format_frames(out.get("frames"), cells)
+    return name, (f"{where}\n{name}" if where else name)
 
 
 def _clean_outcome(out):
@@ -172,7 +209,7 @@ def _clean_outcome(out):
     return out
 
 
-def _judge_case(case, outcomes, reference):
+def _judge_case(case, outcomes, reference, cells=()):
     """Return (status, message) for one case; status None when it passed."""
     for c, out, ref in zip(case.calls, outcomes, reference):
         if out.get("missing"):
@@ -181,7 +218,10 @@ def _judge_case(case, outcomes, reference):
             return "delegated", (f"`{c.function}` calls {', '.join(out['delegated'])}, the course's own "
                                  "implementation of what this assignment asks you to write; write it yourself")
         if "error" in out:
-            name, text = _safe_error(out)
+            if out.get("unsendable"):
+                return "error", (f"`{c.function}` returned something the grader cannot read (return "
+                                 "numpy arrays, numbers, strings, lists, tuples or dicts of them)")
+            name, text = _safe_error(out, cells)
             if ref.get("error") == name:
                 continue
             if name == "NotImplementedError":
@@ -222,6 +262,36 @@ def _plain_arg(a):
     return a
 
 
+# What honest numpy code never needs: taking functions apart (a closure's cells, a code object, a
+# function made from one) or walking the interpreter's frames. Not refused (the sandbox decides
+# that), but listed in review.csv for the instructor to read.
+REVIEW_PATTERNS = ("__closure__", "cell_contents", "__code__", "FunctionType", "CodeType",
+                   "__defaults__", "__kwdefaults__", "__globals__", "_getframe", "f_locals", "f_back",
+                   "tb_frame", "__builtins__", "__subclasses__")
+
+
+def review_flags(cells):
+    """What in the student's cells (not the setup cell the grader adds) an instructor should read."""
+    flags = []
+    for label, code in cells[1:]:
+        found = sorted({p for p in REVIEW_PATTERNS if p in code})
+        if found:
+            flags.append(f"cell '{label}' uses {', '.join(found)}")
+    return flags[:MAX_NOTES]
+
+
+def _cell_error_text(error, cells):
+    """An error raised while a cell ran: where, from the judge's copy, and what it said. No hidden
+    input exists in the runner yet at that point, so the student's own message may be shown."""
+    if not isinstance(error, dict):
+        return "(an unreadable error)"
+    name = error.get("error") if isinstance(error.get("error"), str) else "Exception"
+    message = error.get("message") if isinstance(error.get("message"), str) else ""
+    where = format_frames(error.get("frames"), cells)
+    text = f"{name[:100]}: {message[:1500]}".rstrip(": ")
+    return f"{where}\n{text}" if where else text
+
+
 class _Session:
     """A runner for one submission, restarted as needed after crashes and timeouts."""
 
@@ -230,6 +300,19 @@ class _Session:
         self.deadline = time.monotonic() + limits.notebook_seconds
         self.skip, self.child, self.crashes, self.boots = set(), None, 0, 0
         self.cell_errors_reported = False
+
+    def note(self, text):
+        """Add a note to the feedback, within the caps (flags starting with "__" always kept)."""
+        notes = self.result.notes
+        if text.startswith("__"):
+            if text not in notes:
+                notes.append(text)
+            return
+        shown = sum(1 for n in notes if not n.startswith("__"))
+        if shown < MAX_NOTES:
+            notes.append(text[:MAX_NOTE_CHARS])
+        elif shown == MAX_NOTES:
+            notes.append(f"(more notes left out: only the first {MAX_NOTES} are shown)")
 
     def _setup(self):
         return {"cells": self.cells, "skip": sorted(self.skip), "taught": self.asg.taught,
@@ -246,7 +329,7 @@ class _Session:
         while time.monotonic() < self.deadline:
             self.boots += 1
             self.child = Child(self._setup(), self.mpl_dir, self.result.violations, self.limits.disk_mb)
-            current = None
+            current, started, cpu_before = None, time.monotonic(), self.child.cpu_seconds()
             try:
                 msg = self.child.recv(min(self.deadline, time.monotonic() + 60))
                 if msg.get("event") != "confined":
@@ -259,42 +342,60 @@ class _Session:
                         index = msg.get("index")
                         if not (type(index) is int and 0 <= index < len(self.cells)) or current is not None:
                             raise Crashed("the runner sent a malformed message")
-                        current = index
+                        current, started, cpu_before = index, time.monotonic(), self.child.cpu_seconds()
                     elif event == "cell_done":
                         if current is None or msg.get("index") != current:
                             raise Crashed("the runner sent a malformed message")
                         error = msg.get("error")
                         if error and not self.cell_errors_reported:
-                            label = self.cells[current][0]
-                            self.result.notes.append(f"Cell '{label}' raised an error:\n{str(error)[-3000:]}")
+                            self.note(f"Cell '{self.cells[current][0]}' raised an error:\n"
+                                      + _cell_error_text(error, self.cells))
                         current = None
                     elif event == "ready":
                         self.cell_errors_reported = True
                         return True
             except (Timeout, Crashed) as exc:
+                if isinstance(exc, Timeout) and self._starved(cpu_before, started):
+                    self.note("__starved__")
                 tail = self.child.output_tail(500) if isinstance(exc, Crashed) else ""
                 self.stop()
                 if current is None:
-                    self.result.notes.append(f"The grader's process could not start: {exc}")
+                    self.note(f"The grader's process could not start: {exc}")
                     return False
                 label = self.cells[current][0]
                 what = (f"did not finish within {self.limits.cell_seconds:.0f} s" if isinstance(exc, Timeout)
                         else f"ended the process ({exc})")
                 kind = "timed out" if isinstance(exc, Timeout) else "crashed"
-                self.result.notes.append(f"Cell '{label}' {what}; it was skipped and the rest graded without it."
-                                         + (f"\nIts last output:\n{tail}" if tail.strip() else ""))
-                self.result.notes.append(f"__{kind}__")
+                self.note(f"Cell '{label}' {what}; it was skipped and the rest graded without it."
+                          + (f"\nIts last output:\n{tail}" if tail.strip() else ""))
+                self.note(f"__{kind}__")
                 self.skip.add(current)
         return False
+
+    def _starved(self, cpu_before, started):
+        """After a timeout: True when the runner used less than half of the time as CPU time,
+        i.e. it mostly waited (a busy machine, or a sleep) rather than computed. Such a
+        submission is graded again alone at the end of the batch (grade.grade_class)."""
+        cpu_after = self.child.cpu_seconds() if self.child is not None else None
+        if cpu_before is None or cpu_after is None:
+            return False
+        return cpu_after - cpu_before < 0.5 * (time.monotonic() - started)
 
     def run(self, calls, seconds):
         """Run calls in the runner; return outcomes, or raise Timeout / Crashed."""
         if self.child is None and not self.boot():
             raise Timeout()
+        started, cpu_before = time.monotonic(), self.child.cpu_seconds()
         try:
-            self.child.send({"calls": [_encode_call(c) for c in calls]})
-            msg = self.child.recv(min(self.deadline, time.monotonic() + seconds))
-        except (Timeout, Crashed):
+            deadline = min(self.deadline, time.monotonic() + seconds)
+            self.child.send({"calls": [_encode_call(c) for c in calls]}, deadline)
+            msg = self.child.recv(deadline)
+        except Timeout:
+            if self._starved(cpu_before, started):
+                self.note("__starved__")
+            self.stop()
+            raise
+        except Crashed:
             self.stop()
             raise
         results = msg.get("results")
@@ -319,6 +420,7 @@ def grade_submission(asg, notebook_path, student, limits=Limits(), mpl_dir=None)
         result.tests = [TestResult(gid, 0.0, pts, "unreadable", str(exc)) for gid, pts in asg.info.tests.items()]
         return result
     cells = notebooks.cells_to_run(asg.info, submission)
+    result.review = review_flags(cells)
     session = _Session(asg, cells, limits, mpl_dir or "", result)
     hung = set()
     try:
@@ -338,7 +440,7 @@ def grade_submission(asg, notebook_path, student, limits=Limits(), mpl_dir=None)
                     try:
                         left = max(0.5, test_deadline - time.monotonic())
                         outcomes = session.run(case.calls, left)
-                        status, message = _judge_case(case, outcomes, reference)
+                        status, message = _judge_case(case, outcomes, reference, cells)
                     except Timeout:
                         hung |= set(case.functions)
                         status = "timed out"
@@ -357,10 +459,14 @@ def grade_submission(asg, notebook_path, student, limits=Limits(), mpl_dir=None)
             result.tests.append(TestResult(gid, max_points if passed else 0.0, max_points,
                                            "passed" if passed else status, message, "" if passed else hint))
     finally:
-        session.stop()
+        try:
+            session.stop()
+        except Exception as exc:  # noqa: BLE001 - clean-up must never lose the grade or the evidence
+            result.notes.append(f"__cleanup__ the grader could not clean up after this notebook ({type(exc).__name__})")
     notes = [n for n in result.notes if not n.startswith("__")]
     flags = {n for n in result.notes if n.startswith("__")}
     result.notes = notes
+    result.starved = "__starved__" in flags
     statuses = {t.status for t in result.tests}
     if result.violations:
         result.status = "tampering suspected"

@@ -11,6 +11,7 @@ cell metadata. Cells that matter to the grader, by their ``grade_id``:
 
 import hashlib
 import json
+import os
 from dataclasses import dataclass
 
 import jupytext
@@ -94,14 +95,45 @@ class UnreadableNotebook(Exception):
     """The submission is not a notebook the grader can read."""
 
 
-def read_submission(path, max_bytes=20_000_000):
-    """Parse a submitted .ipynb leniently: only the JSON and the cell list must be sound."""
+def read_file_safely(path, max_bytes=20_000_000):
+    """A submitted file's bytes: never through a link, never a FIFO or a device (which could block
+    or never end), and its size checked before anything is read (a sparse file can claim
+    gigabytes)."""
+    import stat
+
+    flags = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0)
     try:
-        raw = path.read_bytes()
+        fd = os.open(path, flags)
+    except OSError as e:
+        if os.path.islink(path):
+            raise UnreadableNotebook("the file is a link, not a notebook: submit the notebook itself") from None
+        raise UnreadableNotebook(f"cannot read the file: {e.strerror}") from None
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            raise UnreadableNotebook("not a regular file: submit the notebook itself")
+        if st.st_size > max_bytes:
+            raise UnreadableNotebook(f"the file is {st.st_size / 1e6:.0f} MB, over the {max_bytes / 1e6:.0f} MB limit")
+        chunks, left = [], max_bytes + 1
+        while left > 0:
+            chunk = os.read(fd, min(left, 1 << 20))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            left -= len(chunk)
+        raw = b"".join(chunks)
+        if len(raw) > max_bytes:
+            raise UnreadableNotebook(f"the file is over the {max_bytes / 1e6:.0f} MB limit")
+        return raw
     except OSError as e:
         raise UnreadableNotebook(f"cannot read the file: {e.strerror}") from None
-    if len(raw) > max_bytes:
-        raise UnreadableNotebook(f"the file is {len(raw) / 1e6:.0f} MB, over the {max_bytes / 1e6:.0f} MB limit")
+    finally:
+        os.close(fd)
+
+
+def read_submission(path, max_bytes=20_000_000):
+    """Parse a submitted .ipynb leniently: only the JSON and the cell list must be sound."""
+    raw = read_file_safely(path, max_bytes)
     try:
         nb = json.loads(raw.decode("utf-8", errors="replace"))
     except json.JSONDecodeError as e:

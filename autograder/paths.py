@@ -13,6 +13,26 @@ HIDDEN_TESTS = "hidden_tests.py"  # solutions/<a>/hidden_tests.py
 WRONG_VERSIONS = "wrong_versions.py"  # solutions/<a>/wrong_versions.py
 
 
+SECRET_ENV = "GRADING_SECRET"  # the course's secret for drawing hidden inputs, or ...
+SECRET_FILE = ROOT / "grading_secret.txt"  # ... this file's first line (git-ignored)
+
+
+def grading_seed():
+    """The seed of the hidden inputs: drawn from the course's secret when the instructor set one
+    (``$GRADING_SECRET``, or ``grading_secret.txt`` in the course folder), so students cannot
+    learn a course's inputs from feedback and replay them; 0 otherwise, so a self-learner's
+    ``check`` gives the same verdicts on every run."""
+    import hashlib
+
+    secret = os.environ.get(SECRET_ENV, "")
+    if not secret and SECRET_FILE.is_file():
+        lines = SECRET_FILE.read_text(encoding="utf-8", errors="replace").splitlines()
+        secret = lines[0].strip() if lines else ""
+    if not secret:
+        return 0
+    return int.from_bytes(hashlib.sha256(secret.encode()).digest()[:8], "little")
+
+
 def assignment_names(solutions=SOLUTIONS):
     """Return the assignments that have a source notebook, in course order."""
     solutions = Path(solutions)

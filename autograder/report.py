@@ -12,10 +12,33 @@ def _fmt(x):
     return f"{x:g}"
 
 
+def safe_cell(value):
+    """A CSV cell a spreadsheet shows as text: one that starts like a formula (=, +, -, @, a tab
+    or a carriage return; a student names their folder) gets a leading apostrophe."""
+    text = str(value)
+    if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        try:
+            float(text)
+            return text  # a plain number
+        except ValueError:
+            return "'" + text
+    return text
+
+
+class SafeWriter:
+    """csv.writer whose rows go through ``safe_cell``. Use it for every CSV the grader writes."""
+
+    def __init__(self, f):
+        self._w = csv.writer(f, lineterminator="\n")
+
+    def writerow(self, row):
+        self._w.writerow([safe_cell(v) for v in row])
+
+
 def write_grades_csv(results, path):
     """One row per student per graded test, with the test's status beside its points."""
     with open(path, "w", newline="", encoding="utf-8", errors="replace") as f:
-        w = csv.writer(f, lineterminator="\n")
+        w = SafeWriter(f)
         w.writerow(GRADES_HEADER)
         for r in results:
             for t in r.tests:
@@ -25,7 +48,7 @@ def write_grades_csv(results, path):
 def write_students_csv(results, path):
     """One row per student: total score and the submission's status."""
     with open(path, "w", newline="", encoding="utf-8", errors="replace") as f:
-        w = csv.writer(f, lineterminator="\n")
+        w = SafeWriter(f)
         w.writerow(STUDENTS_HEADER)
         for r in results:
             w.writerow([r.student, r.assignment, _fmt(r.score), _fmt(r.max_score), r.status, f"{r.seconds:.2f}"])
@@ -86,6 +109,9 @@ def summary_table(results):
     for r in results:
         cells = "  ".join(f"{_fmt(t.points) + '/' + _fmt(t.max_points):>14}" for t in r.tests)
         lines.append(f"{r.student:<{width}}  {cells}  {_fmt(r.score) + '/' + _fmt(r.max_score):>9}  {r.status}")
+    review = [r.student for r in results if r.review]
+    if review:
+        lines.append(f"\nto read by hand (code that takes functions apart, see review.csv): {', '.join(review)}")
     return "\n".join(lines)
 
 
@@ -101,8 +127,14 @@ def write_all(results, asg, out_dir):
                                                  errors="replace")
     (out_dir / "summary.txt").write_text(summary_table(results) + "\n", encoding="utf-8", errors="replace")
     with open(out_dir / "violations.csv", "w", newline="", encoding="utf-8", errors="replace") as f:
-        w = csv.writer(f, lineterminator="\n")
+        w = SafeWriter(f)
         w.writerow(["student", "assignment", "refused"])
         for r in results:
             for v in r.violations:
                 w.writerow([r.student, r.assignment, v])
+    with open(out_dir / "review.csv", "w", newline="", encoding="utf-8", errors="replace") as f:
+        w = SafeWriter(f)
+        w.writerow(["student", "assignment", "why"])
+        for r in results:
+            for why in r.review:
+                w.writerow([r.student, r.assignment, why])

@@ -62,48 +62,134 @@ class _CappedWriter:
         return True
 
 
-def _student_traceback(exc):
-    """Format an exception's frames from the student's cells: where it was raised, not what it says.
+CELL_FILE = "<cell {}>"  # the file name each cell is compiled under (its index in the setup)
 
-    Returns (frames text, message). Only ``<cell ...>`` frames are looked up (their source is in
-    linecache), so no other file is read while formatting. The judge decides how much of the
-    message a student may see.
+
+def _student_traceback(exc, ncells):
+    """Where an exception was raised in the student's cells, not what it says: up to five
+    ``[cell index, line]`` pairs, innermost last, and the exception's message.
+
+    Only frames of files named like a cell the judge sent count. The judge formats them with its
+    own copy of the source; it decides whether the message may be shown (never in a hidden case).
     """
-    frames = [traceback.FrameSummary(f.f_code.co_filename, lineno, f.f_code.co_name)
-              for f, lineno in traceback.walk_tb(exc.__traceback__) if f.f_code.co_filename.startswith("<cell")]
+    frames = []
+    for f, lineno in traceback.walk_tb(exc.__traceback__):
+        name = f.f_code.co_filename
+        if type(name) is str and name.startswith("<cell ") and name.endswith(">"):
+            index = name[6:-1]
+            if index.isdigit() and int(index) < ncells and type(lineno) is int:
+                frames.append([int(index), lineno])
     try:
         message = str(exc)
     except Exception:  # noqa: BLE001 - a student's __str__ may raise
         message = ""
-    return "".join(traceback.format_list(frames[-5:]))[-2000:], message[:3000]
+    return frames[-5:], message[:3000] if type(message) is str else ""
 
 
-def _make_wrapper(original, dotted, called):
-    def wrapper(*args, **kwargs):
+class DelegatedError(Exception):
+    """Raised by the course's implementation of a function while the assignment teaching it is
+    graded: the student's code must not call it."""
+
+
+def _make_stub(dotted, called):
+    def stub(*args, **kwargs):
         called.add(dotted)
-        return original(*args, **kwargs)
+        raise DelegatedError(f"{dotted} is not available while this assignment is graded: it is "
+                             "what the assignment asks you to write")
 
-    return wrapper
+    return stub
 
 
-def _watch_taught(taught, called):
-    """Replace the course's implementations of taught functions with wrappers that record calls."""
+def _utils_modules():
+    return [m for name, m in list(sys.modules.items())
+            if m is not None and (name == "utils" or name.startswith("utils."))]
+
+
+def _replace_everywhere(original, stub, modules):
+    """Put ``stub`` wherever the utils modules keep ``original``: module attributes, class
+    attributes, module-level dicts, lists and tuples, functions' defaults and closures."""
+    import types
+
+    def swap(value):
+        if value is original:
+            return stub
+        if isinstance(value, staticmethod) and value.__func__ is original:
+            return staticmethod(stub)
+        return value
+
+    def fix_function(fn):
+        if fn.__defaults__ and any(d is original for d in fn.__defaults__):
+            fn.__defaults__ = tuple(swap(d) for d in fn.__defaults__)
+        if fn.__kwdefaults__:
+            for k, v in list(fn.__kwdefaults__.items()):
+                if v is original:
+                    fn.__kwdefaults__[k] = stub
+        for cell in fn.__closure__ or ():
+            try:
+                if cell.cell_contents is original:
+                    cell.cell_contents = stub
+            except ValueError:  # an empty cell
+                pass
+
+    for mod in modules:
+        for key, value in list(vars(mod).items()):
+            new = swap(value)
+            if new is not value:
+                setattr(mod, key, new)
+            elif isinstance(value, dict):
+                for k, v in list(value.items()):
+                    if v is original:
+                        value[k] = stub
+            elif isinstance(value, list):
+                value[:] = [swap(v) for v in value]
+            elif isinstance(value, tuple) and any(v is original for v in value):
+                setattr(mod, key, tuple(swap(v) for v in value))
+            elif isinstance(value, types.FunctionType) and value.__module__ == mod.__name__:
+                fix_function(value)
+            elif isinstance(value, type) and value.__module__ == mod.__name__:
+                for k, v in list(vars(value).items()):
+                    new = swap(v)
+                    if new is not v:
+                        setattr(value, k, new)
+                    elif isinstance(v, (staticmethod, classmethod)):
+                        fix_function(v.__func__) if isinstance(v.__func__, types.FunctionType) else None
+                    elif isinstance(v, types.FunctionType):
+                        fix_function(v)
+
+
+def _stub_taught(taught, called):
+    """Replace the course's implementations of the functions this assignment teaches, and every
+    alias of them across ``utils`` (the same object anywhere, or a function of the same name in
+    another utils module), by stubs that record the call and raise. The originals are left
+    nowhere in the process: no closure, code object or copy of them can be pulled out.
+
+    Returns the names of what was stubbed. (Call it before any student code runs.)"""
     import importlib
+    import types
 
-    for name, dotted in taught.items():
-        modname, attr = dotted.rsplit(".", 1)
-        module = importlib.import_module(modname)
-        original = getattr(module, attr)
-        wrapper = _make_wrapper(original, dotted, called)
-
-        wrapper.__name__, wrapper.__doc__ = original.__name__, original.__doc__
-        wrapper.__module__, wrapper.__qualname__ = original.__module__, original.__qualname__
-        for mod in list(sys.modules.values()):
-            if getattr(mod, "__name__", "").split(".")[0] != "utils":
-                continue
-            for key, val in list(vars(mod).items()):
-                if val is original:
-                    setattr(mod, key, wrapper)
+    modules = _utils_modules()
+    targets = {}
+    for dotted in taught.values():
+        names = [dotted] if isinstance(dotted, str) else list(dotted)
+        for name in names:
+            modname, attr = name.rsplit(".", 1)
+            original = getattr(importlib.import_module(modname), attr, None)
+            if isinstance(original, types.FunctionType):
+                targets[id(original)] = (name, original)
+                # the same function under its own name in another utils module (04's sigmoid lives
+                # in utils.perceptron and utils.layers)
+                for mod in modules:
+                    twin = vars(mod).get(original.__name__)
+                    if isinstance(twin, types.FunctionType) and twin.__module__ == mod.__name__:
+                        targets.setdefault(id(twin), (f"{mod.__name__}.{twin.__name__}", twin))
+    for name, original in targets.values():
+        stub = _make_stub(name, called)
+        stub.__name__, stub.__qualname__ = original.__name__, original.__qualname__
+        stub.__module__, stub.__doc__ = original.__module__, original.__doc__
+        _replace_everywhere(original, stub, modules)
+    stubbed = sorted(name for name, _ in targets.values())
+    targets.clear()
+    return stubbed
 
 
 def _no_data_sets():
@@ -128,13 +214,16 @@ UNAUDITED = {  # calls the kernel layers refuse but Python's audit hooks never s
 }
 
 
-def _refuse_unaudited(on_violation):
-    """Replace functions that escape the audit hook with ones that report and refuse."""
+def _refuse_unaudited():
+    """Replace functions that escape the audit hook with ones that raise an audit event: the hook
+    refuses and reports it. The stand-ins hold nothing (no reporter a student could take apart)."""
     import importlib
 
-    def refuser(name):
+    from autograder.sandbox.audit import REFUSED_EVENT
+
+    def refuser(name, _audit=sys.audit, _event=REFUSED_EVENT):
         def refused(*args, **kwargs):
-            on_violation(f"{name}() refused")
+            _audit(_event, name)
             raise PermissionError(f"{name}() is not allowed while grading")
         return refused
 
@@ -162,25 +251,33 @@ def _resolve(value, raw, apply_update):
 
 
 def main():
-    # the protocol keeps the original pipes; the student's code gets /dev/null and a log
+    # the protocol keeps the original pipes; the student's code gets /dev/null and the log file
+    # the judge made (outside the work folder) and handed over as a descriptor
     proto_in, proto_out = os.dup(0), os.dup(1)
+    import threading
+
     from autograder import wire
 
     setup = wire.read_blocking(proto_in)
     workdir = setup["workdir"]
     os.chdir(workdir)
-    log_fd = os.open(os.path.join(workdir, "output.log"), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    log_fd = setup["log_fd"]
     devnull = os.open(os.devnull, os.O_RDONLY)
     os.dup2(devnull, 0)
     os.dup2(log_fd, 1)
     os.dup2(log_fd, 2)
     sys.stdout = sys.stderr = _CappedWriter(log_fd, OUTPUT_CAP)
+    channel = threading.RLock()  # violation reports and answers never interleave
 
     def send(message):
-        try:
-            wire.write(proto_out, message)
-        except OSError:
-            os._exit(3)
+        data = wire.encode(message)
+        with channel:
+            try:
+                view = memoryview(data)
+                while view:
+                    view = view[os.write(proto_out, view):]
+            except OSError:
+                os._exit(3)
 
     # imports the student's code may use, done before confinement
     import pkgutil
@@ -200,20 +297,14 @@ def main():
     from autograder import sandbox, spec
 
     called = set()
-    _watch_taught(setup.get("taught", {}), called)
+    _stub_taught(setup.get("taught", {}), called)
     _no_data_sets()
-
-    reported = []
-
-    def on_violation(description):
-        if len(reported) < 50:
-            reported.append(description)
-            send({"event": "violation", "what": description[:500]})
-
     limits = sandbox.Limits(**setup.get("limits", {}))
     read_roots = setup.get("read_roots") or sandbox.default_read_roots(include_utils=False)
-    layers = sandbox.confine(workdir, read_roots, limits, on_violation)
-    _refuse_unaudited(on_violation)
+    # the reporter is handed straight to the hook: no frame of the runner holds it, so the
+    # student's code (which can walk up to this frame) cannot take it apart
+    layers = sandbox.confine(workdir, read_roots, limits, sandbox.audit.fd_reporter(proto_out, channel))
+    _refuse_unaudited()
     send({"event": "confined", "layers": {k: v for k, v in layers.items() if k != "rlimits"}})
     warnings.simplefilter("default")
 
@@ -221,18 +312,19 @@ def main():
     skip = set(setup.get("skip", []))
     import linecache
 
+    ncells = len(setup["cells"])
     for index, (label, code) in enumerate(setup["cells"]):
         if index in skip:
             continue
         send({"event": "cell_start", "index": index})
         error = None
-        filename = f"<cell {label}>"
+        filename = CELL_FILE.format(index)
         linecache.cache[filename] = (len(code), None, code.splitlines(True), filename)
         try:
             exec(compile(code, filename, "exec"), namespace)
         except BaseException as exc:  # noqa: BLE001 - a student's cell may raise anything
-            frames, message = _student_traceback(exc)
-            error = f"{frames}{type(exc).__name__}: {message}"[-3000:]
+            frames, message = _student_traceback(exc, ncells)
+            error = {"error": type(exc).__name__, "frames": frames, "message": message}
         plt.close("all")
         send({"event": "cell_done", "index": index, "error": error})
     send({"event": "ready"})
@@ -257,17 +349,20 @@ def main():
                 raw[-1] = value
                 out = {"value": spec.to_plain(spec.select(value, c.get("send", True), args))}
             except BaseException as exc:  # noqa: BLE001
-                frames, message = _student_traceback(exc)
-                out = {"error": type(exc).__name__, "traceback": frames, "message": message}
+                frames, message = _student_traceback(exc, ncells)
+                out = {"error": type(exc).__name__, "frames": frames, "message": message}
             if called:
                 out["delegated"] = sorted(called)
             try:
                 wire.encode(out)
-            except Exception as exc:  # noqa: BLE001 - an output we cannot send
-                out = {"error": "TypeError", "traceback": f"the grader cannot read the returned value: {exc}"}
+            except Exception:  # noqa: BLE001 - an output we cannot send
+                out = {"error": "TypeError", "unsendable": True}
             results.append(out)
         send({"event": "results", "results": results})
 
 
 if __name__ == "__main__":
-    main()
+    try:
+        main()
+    except BaseException:  # noqa: BLE001 - never print a traceback of the runner (it would read
+        os._exit(4)  # the runner's source, outside the sandbox); the judge sees the exit code

@@ -14,6 +14,11 @@ import numpy as np
 
 MAX_HEADER = 1 << 26  # 64 MiB of JSON (a setup message holds every cell's code)
 MAX_PAYLOAD = 1 << 28  # 256 MiB of arrays, stored (never compressed) in the npz
+# What the judge accepts from a runner: results are small (a case's outputs), and the judge grades
+# several students at once, so one of them must not make it hold gigabytes (a JSON header becomes
+# many times its size in Python objects). tests/test_wire.py checks the references fit with room.
+MAX_RESULT_HEADER = 1 << 20  # 1 MiB of JSON
+MAX_RESULT_PAYLOAD = 1 << 25  # 32 MiB of arrays
 
 
 class ProtocolError(Exception):

@@ -815,6 +815,170 @@ HANG = "def softmax(x, axis=-1):\n    while True:\n        pass\n"
 
 
 # ------------------------------------------------------------------------------------------------
+# round 2 (issue 10): attacks on the judge around the sandbox
+# ------------------------------------------------------------------------------------------------
+
+# 1. switch the audit hook off from Python: take apart every frame and function a refusal's
+# traceback shows, patch the modules the hook might call (json, pathlib) to catch its frames, then
+# read the hidden tests
+HOOK_OFF = """
+import json, os, pathlib, sys, types
+def _spoil(values):
+    for v in values:
+        if isinstance(v, dict) and 'open' in v:
+            v.clear()
+        if isinstance(v, (set, list)):
+            try:
+                v.clear()
+            except Exception:
+                pass
+        if isinstance(v, types.FunctionType):
+            for c in v.__closure__ or ():
+                try:
+                    c.cell_contents = None
+                except Exception:
+                    pass
+            try:
+                v.__code__ = (lambda *a, **k: None).__code__
+            except Exception:
+                pass
+def _from_traceback():
+    try:
+        open(@HIDDEN@)
+    except PermissionError as e:
+        tb = e.__traceback__
+        while tb is not None:
+            _spoil(list(tb.tb_frame.f_locals.values()))
+            tb = tb.tb_next
+def _grab(*a, **k):
+    fr = sys._getframe(1)
+    while fr is not None:
+        if fr.f_code.co_name != '<module>':
+            _spoil(list(fr.f_locals.values()))
+        fr = fr.f_back
+    return '{}'
+_from_traceback()
+json.dumps = _grab
+pathlib.PurePath.__str__ = _grab
+pathlib.PurePath.__fspath__ = _grab
+for _p in (pathlib.Path(@HIDDEN@), @HIDDEN@):
+    try:
+        open(_p)
+    except Exception:
+        pass
+print("HOOKOFF:" + open(@HIDDEN@).read()[:200])
+"""
+
+# 1. turn the judge's files into links or FIFOs (the output log, anything it might read), then die
+LOG_LINK = """
+import os
+for _target in ('/proc/self/environ', @HIDDEN@, '/proc/self/cwd'):
+    for _name in ('output.log', 'log', 'stderr'):
+        try:
+            os.symlink(_target, _name)
+        except OSError:
+            pass
+for _name in ('output.log.fifo', 'fifo'):
+    try:
+        os.mkfifo(_name)
+    except OSError:
+        pass
+print('LOGLINK')
+os._exit(1)
+"""
+
+# 2. stop reading the judge's requests after shrinking the pipe: the judge's writes would block
+PIPE_STALL = """
+import fcntl, time
+import autograder.wire as _w
+for _fd in range(3, 32):
+    try:
+        fcntl.fcntl(_fd, 1031, 4096)  # F_SETPIPE_SZ
+    except OSError:
+        pass
+_w.read_blocking = lambda fd: time.sleep(10 ** 6)
+"""
+
+# 3. spell the hidden inputs in a frame's file name and a function's name
+LEAK_FRAMES = """
+import numpy as np
+def softmax(x, axis=-1):
+    tag = "_".join(repr(v) for v in np.asarray(x, dtype=float).reshape(-1)[:3])
+    exec(compile("raise ValueError('no')", "<cell " + tag + ">", "exec"))
+"""
+LEAK_FRAMES_CE = """
+import numpy as np
+def cross_entropy(probs, targets):
+    tag = "_".join(repr(v) for v in np.asarray(probs, dtype=float).reshape(-1)[:3])
+    code = compile("def f():\\n    raise ValueError('no')\\n", "<cell 1>", "exec")
+    ns = {}
+    exec(code, ns)
+    f = ns["f"]
+    f.__code__ = f.__code__.replace(co_name="leak" + tag)
+    f()
+"""
+
+# 4. take the course's own function out of whatever the runner put in its place
+DELEG_CLOSURE = """
+import types
+import utils.losses as _L
+def _original(f):
+    for c in f.__closure__ or ():
+        v = c.cell_contents
+        if isinstance(v, types.FunctionType) and v.__name__ == f.__name__:
+            return v
+    return types.FunctionType(f.__code__, f.__globals__, f.__name__, f.__defaults__, f.__closure__)
+_s = _original(_L.softmax)
+def softmax(x, axis=-1):
+    return _s(x, axis)
+"""
+
+# 6. a chain of nested folders too deep for a recursive clean-up
+DEEP_DIRS = """
+import os
+_home = os.getcwd()
+for _i in range(1500):
+    os.mkdir('d')
+    os.chdir('d')
+os.chdir(_home)
+"""
+
+# 6. an honest runaway recursion with a raised limit, touching files on the way down
+DEEP_RECURSION = """
+import sys
+sys.setrecursionlimit(100000)
+def _down(n):
+    if n % 500 == 0:
+        open('level.txt', 'w').close()
+    return _down(n + 1)
+try:
+    _down(0)
+except RecursionError:
+    pass
+"""
+
+# 7. a huge answer: a 50 MB string (the JSON header), a 320 MB array (the payload)
+HEADER_BOMB = "def one_hot(y, num_classes):\n    return 'x' * 50_000_000\n"
+ARRAY_BOMB = "import numpy as np\ndef one_hot(y, num_classes):\n    return np.zeros(40_000_000)\n"
+
+# 7. thousands of cells that each fail with a long message: the feedback must stay small
+NOTE_FLOOD = ["raise ValueError('x' * 3000)\n"] * 3000
+
+# 7. tens of thousands of empty folders (no bytes of files, but inodes and blocks)
+DIR_FLOOD = """
+import os
+for _i in range(40000):
+    os.mkdir('f%d' % _i)
+"""
+
+# 8. the size and times of the hidden tests
+STAT_HIDDEN = """
+import os
+print('STAT:', os.stat(@HIDDEN@).st_size)
+"""
+
+
+# ------------------------------------------------------------------------------------------------
 # notebook damage
 # ------------------------------------------------------------------------------------------------
 
@@ -912,6 +1076,7 @@ def nb_list_grade_id(ctx):
 
 ALL = FUNCTIONS
 NOT_SOFTMAX = ("one_hot", "cross_entropy", "softmax_cross_entropy")
+NOT_ONE_HOT = ("softmax", "cross_entropy", "softmax_cross_entropy")
 TAMPER = "tampering suspected"
 
 MAIN = {
@@ -1004,14 +1169,29 @@ MAIN = {
     "violation_flood": Sub(ref_with(VIOLATION_FLOOD), ALL, TAMPER),
     "zip_bomb": Sub(ref_with(softmax=ZIP_BOMB), NOT_SOFTMAX, ("crashed", TAMPER), exact=False),
     # 15. probing the runner
-    "probe_walk": Sub(lambda ctx: ctx.nb("stub", [_probe_code()]), ()),
+    "probe_walk": Sub(lambda ctx: ctx.nb("stub", [_probe_code()]), (), TAMPER),  # it reads guarded defaults
     "probe_gc": Sub(ref_with(PROBE_GC, base="stub"), (), TAMPER),
-    "probe_frames": Sub(ref_with(PROBE_FRAMES, base="stub"), ()),
+    "probe_frames": Sub(ref_with(PROBE_FRAMES, base="stub"), (), TAMPER),  # tracers are refused
     "probe_proc": Sub(ref_with(PROBE_PROC, base="stub"), (), TAMPER),
     "probe_ctypes": Sub(ref_with(PROBE_CTYPES, base="stub"), (), TAMPER),
-    "builtins_tamper": Sub(ref_with(BUILTINS_TAMPER, base="wrong"), (), ("graded", "crashed"), exact=False),
+    "builtins_tamper": Sub(ref_with(BUILTINS_TAMPER, base="wrong"), (), ("graded", "crashed", TAMPER), exact=False),
     "rlimit_raise": Sub(ref_with(RLIMIT_RAISE), ALL, TAMPER),
     "leak_inputs": Sub(ref_with(softmax=LEAK_SOFTMAX, cross_entropy=LEAK_CE), ("one_hot", "softmax_cross_entropy")),
+    # round 2 (issue 10)
+    "hook_off": Sub(ref_with(HOOK_OFF, base="stub"), (), TAMPER),
+    "log_link": Sub(ref_with(LOG_LINK), ALL, TAMPER),
+    "pipe_stall": Sub(ref_with(PIPE_STALL), (), "timed out", exact=False),
+    "leak_frames": Sub(ref_with(softmax=LEAK_FRAMES, cross_entropy=LEAK_FRAMES_CE), ("one_hot", "softmax_cross_entropy"),
+                       TAMPER),  # replacing a __code__ is refused
+    "deleg_closure": Sub(ref_with(softmax=DELEG_CLOSURE), NOT_SOFTMAX),
+    "deep_dirs": Sub(ref_with(DEEP_DIRS), ALL),
+    "deep_recursion": Sub(ref_with(DEEP_RECURSION), ALL),
+    "header_bomb": Sub(ref_with(one_hot=HEADER_BOMB), NOT_ONE_HOT, ("crashed", "timed out"), exact=False),
+    "array_bomb": Sub(ref_with(one_hot=ARRAY_BOMB), NOT_ONE_HOT, ("crashed", "timed out"), exact=False),
+    "note_flood": Sub(lambda ctx: ctx.nb("ref", NOTE_FLOOD), ALL),
+    "dir_flood": Sub(ref_with(DIR_FLOOD), ALL, "crashed"),
+    "stat_hidden": Sub(ref_with(STAT_HIDDEN, base="stub"), (), TAMPER),
+    "=HYPERLINK(honest)": Sub(ref_with(), ALL),
 }
 
 UNREADABLE = {"nb_invalid_json": "not valid notebook JSON", "nb_list": "no list of cells",

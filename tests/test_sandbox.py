@@ -867,7 +867,30 @@ def test_fd_reporter_uses_no_patchable_module(box):
         json.dumps, wire.encode = dumps, encode
         hlen, plen = struct.unpack('<IQ', os.read(rd, 12))
         header = os.read(rd, hlen)
-        emit(msg=json.loads(header), plen=plen, calls=calls)
+        emit(msg=wire.decode(header, b''), plen=plen, calls=calls)
     """, confine=False)
     assert r["msg"] == {"event": "violation", "what": 'open: "x" outside'} and r["plen"] == 0
     assert r["calls"] == []
+
+
+def test_stat_outside_is_refused_and_its_original_cannot_be_pulled_out(box):
+    # a file's size and times outside the allowed folders (the hidden tests') are not to be read
+    r = run(box, """
+        import pathlib, posix
+        before = len(VIOLATIONS)
+        emit(stat=attempt(lambda: os.stat(SECRET).st_size),
+             lstat=attempt(lambda: os.lstat(SECRET).st_size),
+             posix=attempt(lambda: posix.stat(SECRET).st_size),
+             access=attempt(lambda: os.access(SECRET, os.R_OK)),
+             exists=os.path.exists(SECRET),
+             path=attempt(lambda: pathlib.Path(SECRET).stat().st_size),
+             kw=attempt(lambda: os.stat.__kwdefaults__['_stat'](SECRET).st_size),
+             inside=attempt(lambda: os.stat(WORK).st_mode),
+             lib=attempt(lambda: os.stat(os.__file__).st_size),
+             v=len(VIOLATIONS) - before)
+    """)
+    for key in ("stat", "lstat", "posix", "access", "path", "kw"):
+        assert denied(r[key]), (key, r[key])
+    assert r["exists"] is False
+    assert not denied(r["inside"]) and not denied(r["lib"])
+    assert r["v"] >= 6

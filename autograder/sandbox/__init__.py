@@ -37,7 +37,7 @@ import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from .audit import ALWAYS_DENIED, DENIED_PREFIXES, _make_hook  # noqa: F401 (tests use them)
+from .audit import ALWAYS_DENIED, DENIED_PREFIXES, _make_hook, guard_stat  # noqa: F401 (tests use them)
 from .kernel import (  # noqa: F401
     _apply_landlock, _apply_rlimits, _apply_seccomp, _drop_capabilities, landlock_abi,
 )
@@ -310,7 +310,8 @@ def confine(workdir: str, read_roots: list[str], limits: Limits = Limits(),
             except Exception as e:
                 errors.append(f"seccomp: {e!r}")
     # 5. the audit hook, last: confine's own ctypes calls above would trip it
-    sys.addaudithook(_make_hook(wd, roots, on_violation))
+    protected = guard_stat()
+    sys.addaudithook(_make_hook(wd, roots, on_violation, protected))
     summary["audit_hook"] = True
     summary["limits"] = asdict(limits)
     summary["seconds"] = time.perf_counter() - t0

@@ -126,7 +126,7 @@ def fd_reporter(fd, lock=None):
     _enc, _pack, _write, _len = _json.encode_basestring_ascii, struct.pack, os.write, len
     _str, _type = str, type
     _lock = lock
-    head, tail = '{"event": "violation", "what": ', "}"
+    head, tail = '{"__dict__": {"event": "violation", "what": ', "}}"  # wire's form of a dict
 
     def report(description):
         if _type(description) is not _str:
@@ -148,10 +148,47 @@ def fd_reporter(fd, lock=None):
     return report
 
 
-def _make_hook(workdir: str, read_roots: list[str], on_violation):
+_REAL_LSTAT, _REAL_READLINK = os.lstat, os.readlink  # bound before guard_stat wraps them
+REFUSED_EVENT = "sandbox.refused"  # raised by stand-ins for calls that escape the audit (the runner's)
+STAT_EVENT = "sandbox.stat"  # raised by the wrappers of ``guard_stat`` (os.stat has no event)
+
+
+def guard_stat():
+    """Route ``os.stat``, ``os.lstat`` and ``os.access`` (which Python does not audit) through an
+    audit event, so that the hook refuses them outside the allowed folders: a file's size and
+    times outside (the hidden tests') are nobody's business. The originals are kept only in the
+    wrappers' keyword defaults, which the hook refuses to show; returns the wrappers' code objects
+    for ``_make_hook(protected=...)``."""
+    import posix
+
+    _audit = sys.audit
+
+    def stat(path, *, dir_fd=None, follow_symlinks=True, _stat=os.stat, _audit=_audit):
+        _audit(STAT_EVENT, path, dir_fd, follow_symlinks)
+        return _stat(path, dir_fd=dir_fd, follow_symlinks=follow_symlinks)
+
+    def lstat(path, *, dir_fd=None, _lstat=os.lstat, _audit=_audit):
+        _audit(STAT_EVENT, path, dir_fd, False)
+        return _lstat(path, dir_fd=dir_fd)
+
+    def access(path, mode, *, dir_fd=None, effective_ids=False, follow_symlinks=True, _access=os.access,
+               _audit=_audit):
+        _audit(STAT_EVENT, path, dir_fd, follow_symlinks)
+        return _access(path, mode, dir_fd=dir_fd, effective_ids=effective_ids, follow_symlinks=follow_symlinks)
+
+    for fn in (stat, lstat, access):
+        fn.__module__ = "os"
+        for module in (os, posix):
+            setattr(module, fn.__name__, fn)
+    return (stat.__code__, lstat.__code__, access.__code__)
+
+
+def _make_hook(workdir: str, read_roots: list[str], on_violation, protected=()):
     """Build the audit hook. Everything it uses is bound here, so that later changes to modules,
     builtins or the sandbox module's globals cannot change its decisions; it never calls code
-    that the student could have replaced (``on_violation`` included: give it ``fd_reporter``)."""
+    that the student could have replaced (``on_violation`` included: give it ``fd_reporter``).
+    ``protected``: code objects of functions whose defaults hold something the student must not
+    get (``guard_stat``'s originals): reading those functions' defaults is refused."""
     import _thread
     import pathlib
     import stat as _stat
@@ -161,7 +198,7 @@ def _make_hook(workdir: str, read_roots: list[str], on_violation):
     _range, _reversed = range, reversed
     always_denied, denied_prefixes, denied_imports = ALWAYS_DENIED, DENIED_PREFIXES, DENIED_IMPORTS
     _Exception, _PermissionError = Exception, PermissionError
-    _lstat, _readlink, _getcwd = os.lstat, os.readlink, os.getcwd
+    _lstat, _readlink, _getcwd = _REAL_LSTAT, _REAL_READLINK, os.getcwd
     _getframe = sys._getframe
     _ident = _thread.get_ident
     _enc = sys.getfilesystemencoding()
@@ -179,7 +216,8 @@ def _make_hook(workdir: str, read_roots: list[str], on_violation):
     reader_ids = frozenset(id(c) for c in quiet_readers)
     caller_ids = frozenset(id(c) for c in quiet_callers)
     quiet_ids = frozenset(id(c) for c in quiet_others) | reader_ids
-    keep_alive = (quiet_readers, quiet_callers, quiet_others)  # ids stay unique while held
+    protected_ids = frozenset(id(c) for c in protected)
+    keep_alive = (quiet_readers, quiet_callers, quiet_others, tuple(protected))  # ids stay unique
     frame_events = FRAME_EVENTS
     _RecursionError, _MemoryError = RecursionError, MemoryError
     S_IFMT, S_IFLNK, S_IFDIR = 0o170000, _stat.S_IFLNK, _stat.S_IFDIR
@@ -196,6 +234,7 @@ def _make_hook(workdir: str, read_roots: list[str], on_violation):
     root_dirs_t = tuple(root_dirs)
     read_dirs_t = tuple(root_dirs) + wd_inside
     root_files_f = frozenset(root_files)
+    root_files_t = tuple(root_files)
     write_files_f = frozenset({"/dev/null"})
     busy: set = set()  # threads reporting right now (the only mutable state, never exposed)
 
@@ -239,8 +278,11 @@ def _make_hook(workdir: str, read_roots: list[str], on_violation):
             return (drv + root + "/".join(parts[1:])) or "."
         return "/".join(parts) or "."
 
-    def realpath(path, follow=True):
-        """Absolute, symlink-free version of an absolute path, resolved like the kernel would."""
+    def realpath(path, follow=True, base=None):
+        """Absolute, symlink-free version of a path, resolved like the kernel would: ``path`` is
+        absolute, or relative to ``base``, a folder already known to be free of links (the
+        kernel's own name for the current folder or a descriptor's), whose parts are not looked
+        at again: a chain of nested folders costs one step per call, not one per level."""
         todo = path.split("/")
         todo.reverse()
         if not follow:
@@ -248,9 +290,10 @@ def _make_hook(workdir: str, read_roots: list[str], on_violation):
                 del todo[0]
             if todo and todo[0] != "..":
                 last = todo.pop(0)
-                parent = realpath("/" + "/".join(_reversed(todo)))
+                rest = "/".join(_reversed(todo))
+                parent = realpath(rest if base is not None else "/" + rest, True, base)
                 return (parent.rstrip("/") + "/" + last) if parent is not None else None
-        done: list = []
+        done: list = [] if base is None else [p for p in base.split("/") if p]
         hops = 0
         while todo:
             name = todo.pop()
@@ -306,10 +349,10 @@ def _make_hook(workdir: str, read_roots: list[str], on_violation):
                 base = fd_dir(dir_fd)
                 if base is None:
                     return None, s
-            s2 = base.rstrip("/") + "/" + s
-        else:
-            s2 = s
-        return realpath(s2, follow), s
+            if _type(base) is not _str or not base.startswith("/"):
+                return None, s
+            return realpath(s, follow, base), s
+        return realpath(s, follow), s
 
     def readable(rp):
         return rp in root_files_f or (rp + "/").startswith(read_dirs_t)
@@ -481,11 +524,42 @@ def _make_hook(workdir: str, read_roots: list[str], on_violation):
             return f"native module {t!r}: only installed packages may be loaded"
         return None
 
+    def h_refused(args):  # raised by the runner's stand-ins for calls Python does not audit
+        name = arg(args, 0)
+        return (name if _type(name) is _str else "?") + "() refused"
+
     def h_setattr(args):  # a function whose code is replaced no longer does what it did
         name = arg(args, 1)
         if _type(arg(args, 0)) is _FunctionType and _type(name) is _str and name == "__code__":
             return "replacing a function's __code__ is not allowed while grading"
         return None
+
+    def h_getattr(args):  # the originals that guard_stat's wrappers keep in their defaults
+        obj, name = arg(args, 0), arg(args, 1)
+        if _type(name) is _str and (name == "__defaults__" or name == "__kwdefaults__") \
+                and _type(obj) is _FunctionType and id(obj.__code__) in protected_ids:
+            return "the grader's own functions are not to be taken apart"
+        return None
+
+    ancestors_of = read_dirs_t + root_files_t
+
+    def h_stat(args):
+        p = arg(args, 0)
+        t = text(p)
+        if t is None:
+            return None  # an fd
+        if t is False:
+            return "path of an unsupported type"
+        rp, name = resolve(t, arg(args, 1), arg(args, 2) is not False)
+        if rp is None:
+            return f"{name!r}: cannot be checked"
+        if readable(rp):
+            return None
+        inside = rp.rstrip("/") + "/"
+        for allowed in ancestors_of:  # the folders above an allowed one: harmless, and Python walks them
+            if allowed.startswith(inside):
+                return None
+        return f"{name!r}: outside the allowed folders"
 
     def h_ioctl(args):
         req = arg(args, 1)
@@ -508,6 +582,7 @@ def _make_hook(workdir: str, read_roots: list[str], on_violation):
         "os.getxattr": h_xattr_read, "os.listxattr": h_xattr_read,
         "tempfile.mkstemp": mod(0, None, False), "tempfile.mkdtemp": mod(0, None, False),
         "import": h_import, "fcntl.ioctl": h_ioctl, "object.__setattr__": h_setattr,
+        "object.__getattr__": h_getattr, STAT_EVENT: h_stat, REFUSED_EVENT: h_refused,
     })
     for n in ("copyfile", "copymode", "copystat", "copytree", "move", "rmtree", "chown",
               "make_archive", "unpack_archive", "register_archive_format"):
