@@ -6,8 +6,15 @@ feedback shows a case's label and hint, never its inputs. See autograder/spec.py
 
 Randomness: every random graded function takes an int seed here, and the reference draws exactly
 as the docstrings say, so a student who follows them matches on the same seed. Dropout and noise
-also get seed-independent checks (statistics, and the backward pass against the student's own
-forward pass), and dropout_backward is judged only against the student's own forward pass.
+also get seed-independent checks (statistics).
+
+dropout_backward gets the student's own cache (its layout is the student's choice) and is judged
+whatever way their forward pass drew its mask: on the contract, dx = dout * mask / p with the
+grader's p and the units their forward pass kept (x has no zeros, so out != 0 shows them), on a
+batch large enough that the fraction kept must be near p; after a test-mode forward pass, against
+the reference (dx = dout); and for consistency, against the derivative and the numerical gradient
+of their own forward pass. Consistency alone would pass a matching pair of wrong functions (zeros
+and zeros, or no 1/p in either pass): see ``PAIRS`` in wrong_versions.py.
 """
 
 import numpy as np
@@ -169,8 +176,14 @@ BWD_HINT = ("dx = dout * mask / p with the mask from your forward pass's cache (
             "(test mode); keep dout's shape and dtype")
 
 
+def _no_zeros(rng, shape, dtype=np.float64):
+    """Values with |x| in [0.5, 2]: out != 0 exactly where the forward pass kept a unit."""
+    return (rng.uniform(0.5, 2.0, size=shape) * rng.choice([-1.0, 1.0], size=shape)).astype(dtype)
+
+
 def _backward_case(rng, label, shape, p, mode, dtype=np.float64):
-    x = (rng.uniform(0.5, 2.0, size=shape) * rng.choice([-1.0, 1.0], size=shape)).astype(dtype)  # no zeros
+    """dx against the derivative of the student's own forward pass: dout * out / x (consistency)."""
+    x = _no_zeros(rng, shape, dtype)
     dout = rng.normal(size=shape).astype(dtype)
     calls = [call("dropout_forward", x, p, mode, _seed(rng), send=0),
              call("dropout_backward", dout, Out(0, 1))]
@@ -216,8 +229,50 @@ def _dropout_numgrad_case(rng, h=1e-5):
                 hint=BWD_HINT)
 
 
+def _mask_case(rng, label, shape, p, dtype=np.float64, kept_near_p=False):
+    """dx against the contract, dout * mask / p with the grader's p and the units the student's own
+    forward pass kept, however it drew them. With ``kept_near_p`` (p = 0.5, thousands of units) the
+    fraction kept must also be near p, so a forward pass that keeps every unit or none, with a
+    backward pass to match, does not pass; at p = 0.5 keeping with probability 1 - p is no different,
+    so only the backward pass and the cache decide."""
+    x = _no_zeros(rng, shape, dtype)
+    dout = rng.normal(size=shape).astype(dtype)
+    calls = [call("dropout_forward", x, p, "train", _seed(rng), send=0),
+             call("dropout_backward", dout, Out(0, 1))]
+
+    def compare(student, reference, c):
+        out, dx = student
+        if not isinstance(out, np.ndarray) or out.shape != x.shape:
+            return "dropout_forward's out should have the shape of x"
+        kept = out != 0
+        if kept_near_p and abs(float(np.mean(kept)) - p) > 0.05:
+            return (f"your dropout_forward kept {float(np.mean(kept)):.0%} of the units with p = {p}, so dx cannot "
+                    "be judged on a real mask: fix dropout_forward first (keep each unit with probability p)")
+        expected = (dout.astype(np.float64) * kept / p).astype(dtype)
+        return compare_outputs(dx, expected, c.rtol, "dx (dout * mask / p, mask = the units your forward pass kept)")
+
+    return case(label, *calls, compare=compare, hint=BWD_HINT, rtol=1e-5 if dtype == np.float32 else 1e-6)
+
+
+def _test_mode_case(rng, label, shape, p, dtype=np.float64):
+    """After a test-mode forward pass, dx against the reference's: dout itself."""
+    x = _no_zeros(rng, shape, dtype)
+    dout = rng.normal(size=shape).astype(dtype)
+    return case(label, call("dropout_forward", x, p, "test", _seed(rng), send=False),
+                call("dropout_backward", dout, Out(0, 1)), hint=BWD_HINT,
+                rtol=1e-5 if dtype == np.float32 else 1e-6)
+
+
 def dropout_backward(rng):
     return [
+        _mask_case(rng, "train mode on 5,000 units, p = 0.5: dx = dout * mask / p with your forward pass's mask",
+                   (50, 100), 0.5, kept_near_p=True),
+        _mask_case(rng, "train mode, p = 0.8: dx = dout * mask / p with your forward pass's mask", (6, 7), 0.8),
+        _mask_case(rng, "train mode, p = 0.3, float32: dx = dout * mask / p with your forward pass's mask",
+                   (5, 6), 0.3, np.float32),
+        _test_mode_case(rng, "after a test-mode forward pass, dx is dout (compared with the expected values)",
+                        (4, 6), 0.6),
+        _test_mode_case(rng, "after a test-mode forward pass, float32: dx is dout", (3, 5), 0.4, np.float32),
         _backward_case(rng, "train mode, p = 0.5, (6, 8)", (6, 8), 0.5, "train"),
         _backward_case(rng, "train mode, p = 0.75, a 3-D array", (2, 4, 3), 0.75, "train"),
         _backward_case(rng, "train mode, a batch of one", (1, 9), 0.4, "train"),

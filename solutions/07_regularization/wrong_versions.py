@@ -4,6 +4,11 @@ The test suite puts each one into the released notebook in place of the student'
 and asserts that every test calling that function loses its points. The first version of each
 function is the demo's "typical mistakes" student, so it must fail every test that calls
 that function (the demo's expected score depends on it; a test checks it).
+
+``PAIRS`` are matching pairs: a wrong forward pass with the backward pass that agrees with it, so a
+test that only compares the backward pass with the student's own forward pass (or its numerical
+gradient) passes them. ``tests/test_consistency_pairs.py`` grades each pair (both cells replaced)
+and asserts that it loses the points of the backward test named beside it.
 """
 
 WRONG = {
@@ -487,3 +492,75 @@ def early_stopping(val_scores, patience, min_delta=0.0):
 '''),
     ],
 }
+
+
+PAIRS = [
+    ("forward returns zeros, backward returns zeros", "test_dropout_backward", {
+        "dropout_forward": '''
+import numpy as np
+def dropout_forward(x, p, mode, rng=None):
+    return np.zeros_like(x), (None, p)
+''',
+        "dropout_backward": '''
+import numpy as np
+def dropout_backward(dout, cache):
+    return np.zeros_like(dout)
+'''}),
+    ("forward is the identity, backward passes dout through", "test_dropout_backward", {
+        "dropout_forward": '''
+import numpy as np
+def dropout_forward(x, p, mode, rng=None):
+    return np.array(x, copy=True), (None, p)
+''',
+        "dropout_backward": '''
+import numpy as np
+def dropout_backward(dout, cache):
+    return np.array(dout, copy=True)
+'''}),
+    ("no 1/p in either pass: out = x * mask, dx = dout * mask", "test_dropout_backward", {
+        "dropout_forward": '''
+import numpy as np
+def dropout_forward(x, p, mode, rng=None):
+    if mode == "test":
+        return x.copy(), None
+    mask = np.random.default_rng(rng).random(x.shape) < p
+    return (x * mask).astype(x.dtype), mask
+''',
+        "dropout_backward": '''
+import numpy as np
+def dropout_backward(dout, cache):
+    if cache is None:
+        return dout.copy()
+    return (dout * cache).astype(dout.dtype)
+'''}),
+    ("keeps everything and scales by 1/p in training, in both passes", "test_dropout_backward", {
+        "dropout_forward": '''
+import numpy as np
+def dropout_forward(x, p, mode, rng=None):
+    if mode == "test":
+        return x.copy(), 1.0
+    return (x / p).astype(x.dtype), 1.0 / p
+''',
+        "dropout_backward": '''
+import numpy as np
+def dropout_backward(dout, cache):
+    return (dout * cache).astype(dout.dtype)
+'''}),
+    ("classic dropout in both passes: no 1/p in training, times p at test time", "test_dropout_backward", {
+        "dropout_forward": '''
+import numpy as np
+def dropout_forward(x, p, mode, rng=None):
+    if mode == "test":
+        return (x * p).astype(x.dtype), ("test", p, None)
+    mask = np.random.default_rng(rng).random(x.shape) < p
+    return (x * mask).astype(x.dtype), ("train", p, mask)
+''',
+        "dropout_backward": '''
+import numpy as np
+def dropout_backward(dout, cache):
+    mode, p, mask = cache
+    if mode == "test":
+        return (dout * p).astype(dout.dtype)
+    return (dout * mask).astype(dout.dtype)
+'''}),
+]
