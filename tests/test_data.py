@@ -153,12 +153,14 @@ def test_load_letters_no_accidental_duplicates(small):
         assert max_abs_to_nearest(small[f"X_{split}"], small[f"X_{split}"], skip_self=True).min() > 0.1
 
 
-def test_load_letters_cache_hit_fast_and_equal(small, cache_dir):
+def test_load_letters_cache_hit_builds_nothing_and_is_equal(small, cache_dir, monkeypatch):
     assert len(list(cache_dir.glob("letters-*.npz"))) == 1
-    start = time.perf_counter()
+
+    def no_build(*args, **kwargs):
+        raise AssertionError("the letters were built again although they are cached")
+
+    monkeypatch.setattr(data, "_build_letters", no_build)
     again = load_letters(**SMALL, seed=0, cache_dir=cache_dir)
-    seconds = time.perf_counter() - start
-    assert seconds < 1.0, f"loading 900 cached images took {seconds:.2f} s"
     for key in ("X_train", "y_train", "X_val", "y_val", "X_test", "y_test"):
         np.testing.assert_array_equal(again[key], small[key])
     assert again["planted"] == small["planted"] and again["fonts"] == small["fonts"]
@@ -218,8 +220,7 @@ def test_load_letters_bad_arguments_raise(kwargs, tmp_path):
 
 
 def test_load_letters_default_size(default_letters):
-    d, seconds = default_letters
-    assert seconds < 60, f"building the default letters took {seconds:.1f} s"
+    d, seconds = default_letters  # (the time is printed by make bench-notebooks, not asserted)
     assert d["X_train"].shape == (20000, 28, 28)
     assert d["X_val"].shape == d["X_test"].shape == (2000, 28, 28)
     assert d["planted"] == {"exact": {"val": 40, "test": 40}, "near": {"val": 40, "test": 40}}
