@@ -63,7 +63,7 @@ def rnn_forward(x, h0, Wx, Wh, b):
     n, t_len, d = x.shape
     hidden = Wx.shape[1]
     xw = (x.reshape(n * t_len, d) @ Wx + b).reshape(n, t_len, hidden)  # (N, T, H) all steps at once
-    h = np.empty((n, t_len, hidden), dtype=xw.dtype)
+    h = np.empty((n, t_len, hidden), dtype=np.result_type(x, h0, Wx, Wh, b))
     prev = h0
     for t in range(t_len):
         prev = np.tanh(xw[:, t] + prev @ Wh)  # (N, H)
