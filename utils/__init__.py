@@ -1,7 +1,7 @@
 """Deep Learning from Scratch: the shared package every notebook imports.
 
 Each module holds the building blocks an assignment taught, so the assignments after it can use
-them without depending on a student's own answer:
+them without depending on a student's own answer. Sequences (11-14) are batch-first, ``(N, T, D)``.
 
 - ``utils.losses``: softmax, one-hot encoding, cross-entropy, softmax cross-entropy (01_softmax)
 - ``utils.gradcheck``: centred-difference numerical gradients and an asserting checker
@@ -17,6 +17,11 @@ them without depending on a student's own answer:
 - ``utils.normalization``: standardising, batch norm, layer norm (08_batchnorm)
 - ``utils.perceptron``: McCulloch-Pitts units, the perceptron, margin losses, binary logistic
   regression (04_perceptron)
+- ``utils.rnn``: a vanilla tanh RNN step and layer with BPTT, the sequence classifier ``rnn_loss``,
+  truncated BPTT (``truncated_bptt``, and ``tbptt_train`` for any model and update rule) (11_rnn)
+- ``utils.temporal``: affine layer and masked softmax cross-entropy at every time step (11_rnn)
+- ``utils.clipping``: gradient clipping by global norm and by value (11_rnn)
+- ``utils.sequences``: synthetic sequence tasks (recall, adding, parity) made from a seed
 - ``utils.synthetic``: small 2-D data sets (separable blobs, XOR, ...) made from a seed
 - ``utils.plotting``: decision boundaries and learning curves
 """
