@@ -290,7 +290,8 @@ def test_honest_controls_untouched(report, name):
     assert r.status == "graded"
     assert r.score == r.max_score == 11
     assert [t.status for t in r.tests] == ["passed"] * len(asg().info.tests)
-    assert r.notes == [] and r.violations == []
+    # on a busy machine an honest control may have been graded a second time, alone (and said so)
+    assert [n for n in r.notes if not n.startswith("Graded a second time")] == [] and r.violations == []
     assert report["main"]["saved"][name] == _digest(report["main"]["results"][name]), "its saved result changed"
 
 
