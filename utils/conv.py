@@ -13,11 +13,11 @@ defaults to the pool size). Every function keeps float32 float32.
 
 Speed: the convolution is im2col plus one matrix product (BLAS), and its backward pass two
 products plus a col2im of HH * WW strided additions; ``make bench-kernels`` times it against
-PyTorch. Pooling reads the windows through a strided view.
+PyTorch. Pooling works on the pool_height x pool_width strided slices of the input, one
+whole-array operation per window position.
 """
 
 import numpy as np
-from numpy.lib.stride_tricks import as_strided
 
 __all__ = ["conv_output_size", "receptive_field", "conv_forward", "conv_backward", "max_pool_forward",
            "max_pool_backward", "avg_pool_forward", "avg_pool_backward", "conv_relu_forward",
@@ -58,13 +58,6 @@ def receptive_field(layers):
         r += dilation * (kernel - 1) * jump
         jump *= stride
     return r
-
-
-def _windows(xp, hh, ww, stride, h_out, w_out):
-    """A read-only strided view (A, B, hh, ww, h_out, w_out) of the windows of xp (A, B, Hp, Wp)."""
-    a, b, sh, sw = xp.strides
-    return as_strided(xp, shape=(xp.shape[0], xp.shape[1], hh, ww, h_out, w_out),
-                      strides=(a, b, sh, sw, sh * stride, sw * stride), writeable=False)
 
 
 def conv_forward(x, w, b, conv_param):
@@ -130,6 +123,11 @@ def _pool_shape(x, pool_param):
     return ph, pw, stride, conv_output_size(h, ph, stride), conv_output_size(w, pw, stride)
 
 
+def _window_slices(x, ph, pw, stride, h_out, w_out):
+    """The ph * pw strided views x[:, :, i::stride, j::stride] (each (N, C, H', W')), row-major in (i, j)."""
+    return [x[:, :, i:i + stride * h_out:stride, j:j + stride * w_out:stride] for i in range(ph) for j in range(pw)]
+
+
 def max_pool_forward(x, pool_param):
     """Max pooling over windows of pool_height x pool_width taken every `stride` pixels.
 
@@ -141,23 +139,14 @@ def max_pool_forward(x, pool_param):
     Ties: the gradient goes to the first maximum of a window in row-major order, as in PyTorch.
     """
     ph, pw, stride, h_out, w_out = _pool_shape(x, pool_param)
-    n, c, h, w = x.shape
-    win = _windows(x, ph, pw, stride, h_out, w_out)  # (N, C, ph, pw, H', W')
-    win = win.transpose(0, 1, 4, 5, 2, 3).reshape(n, c, h_out, w_out, ph * pw)  # a copy
-    arg = win.argmax(axis=-1)  # (N, C, H', W'): first maximum
-    out = np.take_along_axis(win, arg[..., None], axis=-1)[..., 0]
+    slices = _window_slices(x, ph, pw, stride, h_out, w_out)
+    out = slices[0].copy()  # (N, C, H', W')
+    for s in slices[1:]:
+        np.maximum(out, s, out=out)
+    arg = np.zeros(out.shape, dtype=np.int32)  # which window position holds the (first) maximum
+    for k in range(len(slices) - 1, -1, -1):  # last to first, so that the first maximum is written last
+        np.copyto(arg, k, where=slices[k] == out)
     return out, (x.shape, arg, ph, pw, stride)
-
-
-def _scatter_windows(dwin, x_shape, ph, pw, stride):
-    """Add window-shaped gradients dwin (N, C, ph, pw, H', W') back onto an (N, C, H, W) array."""
-    n, c, h, w = x_shape
-    h_out, w_out = dwin.shape[4:]
-    dx = np.zeros(x_shape, dtype=dwin.dtype)
-    for i in range(ph):  # windows may overlap (stride < pool size): add, never overwrite
-        for j in range(pw):
-            dx[:, :, i:i + stride * h_out:stride, j:j + stride * w_out:stride] += dwin[:, :, i, j]
-    return dx
 
 
 def max_pool_backward(dout, cache):
@@ -166,9 +155,11 @@ def max_pool_backward(dout, cache):
     Inputs: dout (N, C, H', W'); cache from max_pool_forward. Returns dx (N, C, H, W).
     """
     x_shape, arg, ph, pw, stride = cache
-    k = np.arange(ph * pw).reshape(ph, pw, 1, 1)
-    dwin = np.where(arg[:, :, None, None] == k, dout[:, :, None, None], 0).astype(dout.dtype, copy=False)
-    return _scatter_windows(dwin, x_shape, ph, pw, stride)
+    h_out, w_out = dout.shape[2:]
+    dx = np.zeros(x_shape, dtype=dout.dtype)
+    for k, s in enumerate(_window_slices(dx, ph, pw, stride, h_out, w_out)):
+        s += np.where(arg == k, dout, 0)  # windows may overlap (stride < pool size): add, never overwrite
+    return dx
 
 
 def avg_pool_forward(x, pool_param):
@@ -178,9 +169,12 @@ def avg_pool_forward(x, pool_param):
     (there is no padding). Returns (out, cache).
     """
     ph, pw, stride, h_out, w_out = _pool_shape(x, pool_param)
-    win = _windows(x, ph, pw, stride, h_out, w_out)  # (N, C, ph, pw, H', W')
-    out = win.sum(axis=(2, 3)) / x.dtype.type(ph * pw)
-    return out.astype(x.dtype, copy=False), (x.shape, ph, pw, stride)
+    slices = _window_slices(x, ph, pw, stride, h_out, w_out)
+    out = slices[0].copy()  # (N, C, H', W')
+    for s in slices[1:]:
+        out += s
+    out /= x.dtype.type(ph * pw)
+    return out, (x.shape, ph, pw, stride)
 
 
 def avg_pool_backward(dout, cache):
@@ -189,9 +183,12 @@ def avg_pool_backward(dout, cache):
     Inputs: dout (N, C, H', W'); cache from avg_pool_forward. Returns dx (N, C, H, W).
     """
     x_shape, ph, pw, stride = cache
+    h_out, w_out = dout.shape[2:]
     share = dout / dout.dtype.type(ph * pw)
-    dwin = np.broadcast_to(share[:, :, None, None], share.shape[:2] + (ph, pw) + share.shape[2:])
-    return _scatter_windows(dwin, x_shape, ph, pw, stride)
+    dx = np.zeros(x_shape, dtype=dout.dtype)
+    for s in _window_slices(dx, ph, pw, stride, h_out, w_out):
+        s += share  # windows may overlap: add
+    return dx
 
 
 def conv_relu_forward(x, w, b, conv_param):
