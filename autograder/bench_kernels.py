@@ -1,11 +1,13 @@
 """Benchmark: the course's own kernels in ``utils`` against PyTorch on the CPU, in one run.
 
-``python -m autograder.bench_kernels [NAME ...] [--repeats 7]`` (``make bench-kernels``) first
-measures this machine's numpy matrix-product rate (a square GEMM, float64 and float32), then times
-each kernel's forward + backward pass in numpy and in PyTorch (dev-only; the PyTorch column is
-skipped, with a line saying so, when it is not installed) on the same inputs, and prints the median
-time of each, their ratio, and the share of the GEMM rate the numpy kernel achieves (its
-multiply-adds counted as 2 FLOPs). It prints; it asserts nothing (a timed test would flake).
+``python -m autograder.bench_kernels [NAME ...] [--repeats 7]`` (``make bench-kernels``) times,
+for each kernel and each dtype (float64, float32), three things in turn, repeatedly, so that they
+see the same machine load: numpy's own matrix product (a square GEMM, this machine's FLOP rate),
+the kernel's forward + backward pass in numpy (``utils``), and the same in PyTorch (dev-only; the
+PyTorch column is skipped, with a line saying so, when it is not installed), on the same inputs.
+It prints the medians, the numpy/PyTorch ratio, and the share of the GEMM rate the numpy kernel
+achieves (multiply-adds counted as 2 FLOPs). It prints; it asserts nothing (a timed test would
+flake).
 
 A kernel is one entry of ``BENCHMARKS``: a name, the FLOPs of one forward + backward pass, and two
 functions that build a timed closure from the same numpy inputs. Later assignments add theirs
@@ -42,30 +44,31 @@ class Benchmark:
     torch: object = None
 
 
-def median_seconds(fn, repeats):
-    """Median wall-clock time of fn() over ``repeats`` runs, after one warm-up run."""
-    fn()
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return float(np.median(times))
-
-
-def gemm_rate(dtype, n=1024, repeats=7):
-    """This machine's numpy matrix-product rate in FLOP/s: the best of ``repeats`` (n x n) @ (n x n)."""
-    rng = np.random.default_rng(0)
-    a, b = rng.standard_normal((n, n)).astype(dtype), rng.standard_normal((n, n)).astype(dtype)
-    a @ b
-    best = min(_timed(lambda: a @ b) for _ in range(repeats))
-    return 2.0 * n ** 3 / best
-
-
 def _timed(fn):
     start = time.perf_counter()
     fn()
     return time.perf_counter() - start
+
+
+def gemm(dtype, n=1024):
+    """A closure computing an (n x n) @ (n x n) product in numpy, and its FLOPs (2 n^3)."""
+    rng = np.random.default_rng(0)
+    a, b = rng.standard_normal((n, n)).astype(dtype), rng.standard_normal((n, n)).astype(dtype)
+    return (lambda: a @ b), 2.0 * n ** 3
+
+
+def interleaved_medians(fns, repeats):
+    """Median wall-clock time of each closure in ``fns`` (None entries are skipped), after one
+    warm-up run each, timed in turn within every repeat so that all of them see the same load."""
+    for fn in fns:
+        if fn is not None:
+            fn()
+    times = [[] for _ in fns]
+    for _ in range(repeats):
+        for t, fn in zip(times, fns):
+            if fn is not None:
+                t.append(_timed(fn))
+    return [float(np.median(t)) if t else None for t in times]
 
 
 # ----------------------------------------------------------------------------- convolution
@@ -142,25 +145,23 @@ def main(argv=None):
     if torch is None:
         print("PyTorch is not installed (it is dev-only: pip install -r requirements-dev.txt): "
               "its column is skipped")
-    peaks = {}
-    for dtype in DTYPES:
-        peaks[dtype] = gemm_rate(dtype)
-        print(f"numpy GEMM rate, {np.dtype(dtype).name}: {peaks[dtype] / 1e9:.1f} GFLOP/s (1024 x 1024 matrices)")
+    print("Each row times numpy's GEMM (1024 x 1024 matrices), the numpy kernel and the PyTorch kernel in")
+    print("turn, repeatedly, and shows medians: all three see the same machine load.")
     print()
     print(f"{'kernel (forward + backward)':<30}{'dtype':>8}{'numpy ms':>10}{'torch ms':>10}"
-          f"{'numpy/torch':>13}{'GFLOP/s':>9}{'of GEMM':>9}")
+          f"{'numpy/torch':>13}{'GFLOP/s':>9}{'GEMM GFLOP/s':>14}{'of GEMM':>9}")
     for bench in chosen:
         for dtype in DTYPES:
             inputs = bench.make_inputs(np.random.default_rng(0), dtype)
             flops = bench.flops(inputs)
-            ours = median_seconds(bench.numpy(inputs), args.repeats)
-            theirs = None
-            if torch is not None and bench.torch is not None:
-                theirs = median_seconds(bench.torch(inputs, torch), args.repeats)
+            gemm_fn, gemm_flops = gemm(dtype)
+            theirs_fn = bench.torch(inputs, torch) if torch is not None and bench.torch is not None else None
+            t_gemm, ours, theirs = interleaved_medians([gemm_fn, bench.numpy(inputs), theirs_fn], args.repeats)
+            peak = gemm_flops / t_gemm
             torch_ms = f"{1e3 * theirs:.1f}" if theirs else "-"
             ratio = f"{ours / theirs:.2f}x" if theirs else "-"
             print(f"{bench.name:<30}{np.dtype(dtype).name:>8}{1e3 * ours:>10.1f}{torch_ms:>10}{ratio:>13}"
-                  f"{flops / ours / 1e9:>9.1f}{flops / ours / peaks[dtype]:>9.0%}", flush=True)
+                  f"{flops / ours / 1e9:>9.1f}{peak / 1e9:>14.1f}{flops / ours / peak:>9.0%}", flush=True)
     print()
     for bench in chosen:
         print(f"{bench.name}: {bench.shape}")
