@@ -909,7 +909,8 @@ plt.show()
 # Both use SGD with momentum 0.9 on batches of 50 (learning rate 0.05 for the CNN, 0.02 for the MLP,
 # each the better of a few tries) and get the same budget of training time: the CNN a fixed number
 # of epochs, the MLP as many epochs as fit in the time the CNN took (the table shows both). Three
-# seeds each (initial weights and batch order).
+# seeds each (initial weights and batch order). After every epoch, accuracy is measured on the 1,000
+# validation images and on 500 of the training images.
 
 # %%
 from utils.convnet import LeNet  # noqa: E402
@@ -934,12 +935,12 @@ for seed in SEEDS:
     cnn = LeNet((1, side, side), filters=(8, 16), hidden=64, rng=seed)
     start = time.perf_counter()
     h_cnn = train(cnn, X_tr, y_tr, sgd_momentum, {"learning_rate": 0.05, "momentum": 0.9}, X_val, y_val,
-                  epochs=CNN_EPOCHS, batch_size=50, rng=seed, progress=False)
+                  epochs=CNN_EPOCHS, batch_size=50, rng=seed, progress=False, eval_size=500)
     budget = time.perf_counter() - start
     mlp = FullyConnectedNet([256, 128], side * side, 10, weight_scale=he_init, rng=seed, dtype=np.float32)
     h_mlp = train(mlp, X_tr.reshape(N_TRAIN, -1), y_tr, sgd_momentum, {"learning_rate": 0.02, "momentum": 0.9},
                   X_val.reshape(len(X_val), -1), y_val, epochs=1000, batch_size=50, rng=seed, progress=False,
-                  max_seconds=budget)
+                  eval_size=500, max_seconds=budget)
     results["CNN"].append((accuracy(cnn, X_te, y_te), budget, len(h_cnn["val_acc"]), h_cnn))
     results["MLP"].append((accuracy(mlp, X_te.reshape(len(X_te), -1), y_te), h_mlp["seconds"][-1],
                            len(h_mlp["val_acc"]), h_mlp))
