@@ -883,7 +883,7 @@ print("test_lenet_grads passed")
 #
 # Assignment 05's MLP reached over 99% on the letters, which sit near the middle of their frame.
 # Here is a harder version, `load_shifted_letters()`: each letter is halved to 14 x 14 pixels and
-# pasted at a random place on a 22 x 22 canvas (up to 8 pixels off in each direction), over two
+# pasted at a random place on a 22 x 22 canvas (its position varies by up to 8 pixels each way), over two
 # fragments of other letters, with noise. The label is the whole letter; the fragments are clutter.
 
 # %%
@@ -973,6 +973,7 @@ plt.show()
 # and stays there for the rest of its time; the CNN starts slower, since each of its epochs costs
 # more, but keeps climbing past 70%. In the table the gap, about 30 points, is ten times the spread
 # between seeds.
+#
 # The MLP learns its 3,000 training images perfectly and stalls on the validation set: a weight
 # that learned "ink at pixel (5, 7)" for an A says nothing about an A four pixels lower. The CNN
 # applies the same small filters everywhere and pools their answers, so what it learns about a
