@@ -6,7 +6,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-dev
 
-.PHONY: demo test release bench bench-notebooks clean
+.PHONY: demo test release bench bench-notebooks bench-kernels clean
 
 $(STAMP): requirements.txt requirements-dev.txt pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -33,6 +33,10 @@ bench: $(STAMP)
 ## how long each solution notebook takes from a fresh kernel, and its peak memory
 bench-notebooks: $(STAMP)
 	$(PY) -m autograder.bench_notebooks
+
+## utils' kernels (convolution, ...) against PyTorch on the CPU, and against numpy's GEMM rate
+bench-kernels: $(STAMP)
+	$(PY) -m autograder.bench_kernels
 
 clean:
 	rm -rf out .pytest_cache

@@ -17,3 +17,27 @@ def test_bench_notebooks_prints_time_and_peak_memory(capsys, monkeypatch):
     assert float(seconds) > 0
     if sys.platform.startswith("linux"):
         assert 10 < float(peak) < 4096, f"implausible peak memory {peak} MiB"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("with_torch", [True, False])
+def test_bench_kernels_prints_both_dtypes_and_the_gemm_rate(capsys, monkeypatch, with_torch):
+    from autograder import bench_kernels
+
+    if not with_torch:
+        monkeypatch.setattr(bench_kernels, "_torch", lambda: None)
+    bench_kernels.main(["conv", "--repeats", "1"])
+    out = capsys.readouterr().out
+    assert "GEMM GFLOP/s" in out
+    rows = [line for line in out.splitlines() if line.startswith("conv ")]
+    assert len(rows) == 2 and "float64" in rows[0] and "float32" in rows[1]
+    if not with_torch:
+        assert "PyTorch is not installed" in out
+        assert all(row.split()[3] == row.split()[4] == "-" for row in rows), rows  # no torch time, no ratio
+
+
+def test_bench_kernels_rejects_unknown_names():
+    from autograder import bench_kernels
+
+    with pytest.raises(SystemExit):
+        bench_kernels.main(["no-such-kernel"])

@@ -310,3 +310,60 @@ def test_load_digits_deterministic():
 def test_load_digits_bad_arguments_raise(kwargs):
     with pytest.raises(ValueError):
         load_digits(**kwargs)
+
+
+# ----------------------------------------------------------------------------- shifted letters
+
+
+@pytest.fixture(scope="module")
+def shifted(cache_dir, small):
+    return data.load_shifted_letters(**SMALL, side=22, seed=0, cache_dir=cache_dir)
+
+
+def test_load_shifted_letters_shapes_labels_and_range(shifted, small):
+    for split in SPLITS:
+        X = shifted[f"X_{split}"]
+        assert X.shape == (SMALL[f"n_{split}"], 22, 22) and X.dtype == np.float64
+        assert X.min() >= 0.0 and X.max() <= 1.0
+        np.testing.assert_array_equal(np.rint(X * 255) / 255, X)
+        np.testing.assert_array_equal(shifted[f"y_{split}"], small[f"y_{split}"])
+        offsets = shifted["offsets"][split]
+        assert offsets.shape == (X.shape[0], 2) and offsets.min() == 0 and offsets.max() == 22 - 14
+
+
+def test_load_shifted_letters_letter_sits_at_its_offset(shifted, small):
+    """The halved letter correlates with the canvas at its own offset far better than elsewhere."""
+    own, other = [], []
+    for i in range(100):
+        letter = small["X_train"][i].reshape(14, 2, 14, 2).mean(axis=(1, 3))
+        r, c = shifted["offsets"]["train"][i]
+        box = shifted["X_train"][i][r:r + 14, c:c + 14]
+        own.append(np.corrcoef(letter.ravel(), box.ravel())[0, 1])
+        r2, c2 = (r + 4) % 9, (c + 5) % 9
+        other.append(np.corrcoef(letter.ravel(), shifted["X_train"][i][r2:r2 + 14, c2:c2 + 14].ravel())[0, 1])
+    assert np.median(own) > 0.8 and np.median(own) > np.median(other) + 0.4, (np.median(own), np.median(other))
+
+
+def test_load_shifted_letters_deterministic_and_cached(shifted, cache_dir):
+    assert len(list(cache_dir.glob("shifted-*.npz"))) == 1
+    again = data.load_shifted_letters(**SMALL, side=22, seed=0, cache_dir=cache_dir)
+    fresh = data.load_shifted_letters(**SMALL, side=22, seed=0, cache=False)
+    for key in ("X_train", "X_val", "X_test"):
+        np.testing.assert_array_equal(again[key], shifted[key])
+        np.testing.assert_array_equal(fresh[key], shifted[key])
+    other = data.load_shifted_letters(**SMALL, side=22, seed=1, cache=False)
+    assert not np.array_equal(other["X_train"], shifted["X_train"])
+
+
+def test_load_shifted_letters_harder_than_the_letters(shifted, small):
+    from sklearn.exceptions import ConvergenceWarning
+    from sklearn.linear_model import LogisticRegression
+
+    scores = {}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        for name, d in (("letters", small), ("shifted", shifted)):
+            clf = LogisticRegression(max_iter=200).fit(flatten(d["X_train"]), d["y_train"])
+            scores[name] = clf.score(flatten(d["X_test"]), d["y_test"])
+    print(f"logistic regression on 500 images: {scores}")
+    assert scores["shifted"] < scores["letters"] - 0.2, scores

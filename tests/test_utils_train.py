@@ -84,3 +84,15 @@ def test_train_stops_clearly_when_the_loss_explodes():
     with pytest.raises(FloatingPointError, match="lower the learning rate"):
         with np.errstate(all="ignore"):
             train(TwoLayerNet(2, 4, 3), X * 1e200, y, sgd, {"learning_rate": 1e10}, epochs=3, progress=False)
+
+
+def test_train_stops_at_the_time_budget():
+    X, y = _blobs(400)
+    model = TwoLayerNet(2, 8, 3)
+    hist = train(model, X, y, sgd, {"learning_rate": 0.1}, X, y, epochs=50, batch_size=40, progress=False,
+                 max_seconds=0.0)
+    assert len(hist["loss"]) == 1, "a budget of 0 s allows exactly one update"
+    assert len(hist["val_acc"]) == len(hist["train_acc"]) == 1, "the cut-short epoch is still scored"
+    hist = train(TwoLayerNet(2, 8, 3), X, y, sgd, {"learning_rate": 0.1}, epochs=3, batch_size=40,
+                 progress=False, max_seconds=1e6)
+    assert len(hist["loss"]) == 30, "a budget that is never reached changes nothing"

@@ -5,7 +5,7 @@ them without depending on a student's own answer. Sequences (11-14) are batch-fi
 
 - ``utils.losses``: softmax, one-hot encoding, cross-entropy, softmax cross-entropy (01_softmax)
 - ``utils.gradcheck``: centred-difference numerical gradients and an asserting checker
-- ``utils.data``: the course's data sets (letters A-J, digits), built offline and cached
+- ``utils.data``: the course's data sets (letters A-J, digits, shifted letters), built offline and cached
 - ``utils.preprocess``: standardising, class balance, stratified splits, exact and near duplicates,
   validation-set sizes (02_data)
 - ``utils.layers``: affine, ReLU, sigmoid, tanh; ``*_forward -> (out, cache)``, ``*_backward``
@@ -15,6 +15,9 @@ them without depending on a student's own answer. Sequences (11-14) are batch-fi
 - ``utils.models``: ``FullyConnectedNet`` and ``mlp_loss``, extended through hooks (05_mlp)
 - ``utils.regularization``: penalties, inverted dropout, augmentation, early stopping (07)
 - ``utils.normalization``: standardising, batch norm, layer norm (08_batchnorm)
+- ``utils.conv``: convolution (im2col, fast), max and average pooling, output sizes and receptive
+  fields, conv-ReLU-pool sandwiches; NCHW layout (09_cnn)
+- ``utils.convnet``: ``LeNet`` and ``lenet_loss``, a small convolutional classifier (09_cnn)
 - ``utils.perceptron``: McCulloch-Pitts units, the perceptron, margin losses, binary logistic
   regression (04_perceptron)
 - ``utils.rnn``: a vanilla tanh RNN step and layer with BPTT, the sequence classifier ``rnn_loss``,

@@ -1,4 +1,6 @@
-"""Offline data sets: letters A-J rendered from fonts (notMNIST-style) and scikit-learn's digits.
+"""Offline data sets: letters A-J rendered from fonts (notMNIST-style), a harder "shifted letters"
+variant (small letters anywhere on a cluttered canvas, ``load_shifted_letters``), and
+scikit-learn's digits.
 
 Nothing is downloaded. The letters are drawn from the font files that ship inside matplotlib,
 distorted with numpy, and cached in ``data/cache/``; the digits ship inside scikit-learn.
@@ -25,7 +27,7 @@ from pathlib import Path
 
 import numpy as np
 
-__all__ = ["LETTERS", "DIGITS", "load_letters", "load_digits", "flatten", "CACHE_DIR"]
+__all__ = ["LETTERS", "DIGITS", "load_letters", "load_shifted_letters", "load_digits", "flatten", "CACHE_DIR"]
 
 LETTERS = "ABCDEFGHIJ"
 DIGITS = "0123456789"
@@ -335,14 +337,14 @@ def _save_atomic(path, arrays):
         raise
 
 
-def _load_cached(path):
-    """Return the arrays stored at ``path``, or None if it is missing, unreadable or stale."""
+def _load_cached(path, version=VERSION):
+    """Return the arrays stored at ``path``, or None if it is missing, unreadable or not ``version``."""
     try:
         with np.load(path, allow_pickle=False) as z:
             arrays = {k: z[k] for k in z.files}
     except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile):  # missing, garbled, truncated
         return None
-    if str(arrays.get("version")) != VERSION:
+    if str(arrays.get("version")) != version:
         return None
     return arrays
 
@@ -443,4 +445,88 @@ def load_digits(val_fraction=0.15, test_fraction=0.15, seed=0):
             raise ValueError(f"the {split} split of the digits would be empty: "
                              f"val_fraction={val_fraction}, test_fraction={test_fraction}")
         out[f"X_{split}"], out[f"y_{split}"] = X[idx], y[idx]
+    return out
+
+
+# ----------------------------------------------------------------------------- shifted letters
+
+SHIFTED_VERSION = "1"  # bump when the images load_shifted_letters makes for given arguments change
+SHIFTED_SIDE = 22  # default canvas side
+CLUTTER = 2  # fragments of other letters per image
+FRAGMENT = 6  # side of a fragment, in canvas pixels
+CLUTTER_STRENGTH = (0.3, 0.8)  # a fragment's ink relative to the letter's, uniform
+SHIFTED_NOISE = (0.02, 0.1)  # standard deviation of the Gaussian pixel noise, uniform
+
+
+def _shift_split(X, side, rng):
+    """Place half-size copies of uint8 letters X (n, 28, 28) at random offsets on side x side
+    canvases with clutter and noise; return uint8 (n, side, side) and the offsets (n, 2)."""
+    n = X.shape[0]
+    small = X.reshape(n, SIDE // 2, 2, SIDE // 2, 2).mean(axis=(2, 4)) / 255.0  # (n, 14, 14)
+    g = SIDE // 2
+    out = np.empty((n, side, side))
+    offsets = rng.integers(0, side - g + 1, size=(n, 2))
+    background = rng.uniform(0.0, 0.15, n)
+    donors = rng.integers(0, n, size=(n, CLUTTER))  # other letters the fragments are cut from
+    cut = rng.integers(0, g - FRAGMENT + 1, size=(n, CLUTTER, 2))
+    place = rng.integers(0, side - FRAGMENT + 1, size=(n, CLUTTER, 2))
+    strength = rng.uniform(*CLUTTER_STRENGTH, size=(n, CLUTTER))
+    noise = rng.uniform(*SHIFTED_NOISE, n)
+    for i in range(n):
+        canvas = np.full((side, side), background[i])
+        for k in range(CLUTTER):
+            (a, b), (r, c) = cut[i, k], place[i, k]
+            patch = strength[i, k] * small[donors[i, k], a:a + FRAGMENT, b:b + FRAGMENT]
+            np.maximum(canvas[r:r + FRAGMENT, c:c + FRAGMENT], patch, out=canvas[r:r + FRAGMENT, c:c + FRAGMENT])
+        r, c = offsets[i]
+        np.maximum(canvas[r:r + g, c:c + g], small[i], out=canvas[r:r + g, c:c + g])
+        out[i] = canvas + noise[i] * rng.standard_normal((side, side))
+    return np.rint(np.clip(out, 0.0, 1.0) * 255).astype(np.uint8), offsets
+
+
+def load_shifted_letters(n_train=5000, n_val=1000, n_test=2000, side=SHIFTED_SIDE, seed=0, cache=True,
+                         cache_dir=None):
+    """Load a harder variant of the letters: small letters anywhere on a larger, cluttered canvas.
+
+    Each image starts from the letter of the same index in ``load_letters(n_train, n_val, n_test,
+    seed)``, halved to 14 x 14 pixels (2 x 2 averaging; the glyph itself is about 10 pixels tall),
+    and is pasted (pixel-wise maximum) at a uniformly random offset onto a ``side`` x ``side``
+    canvas of random grey level in [0, 0.15], over 3 fragments (7 x 7 pixels, 40-100% strength)
+    cut from other letters of the split, placed at random; then Gaussian noise (standard deviation
+    uniform in [0.02, 0.1]), clipping and rounding to multiples of 1/255. Where the letter sits
+    changes from image to image by up to ``side - 14`` pixels in each direction, so a pixel means
+    something different in every image: a model must find the letter before reading it.
+
+    Inputs: sizes and seed as ``load_letters``; ``side`` the canvas side, an integer of at least 14.
+    Cached like the letters in ``<cache_dir>/shifted-v<V>-<n_train>-<n_val>-<n_test>-<side>-seed<seed>.npz``.
+
+    Returns a dict: ``X_train, X_val, X_test`` float64 (N, side, side) in [0, 1]; ``y_train, y_val,
+    y_test`` int64 (N,), the same labels as load_letters'; ``classes``; ``offsets`` {"train", "val",
+    "test"}: int64 (N, 2), the (row, column) of each letter's 14 x 14 box on its canvas.
+    """
+    n_train = _check_int("n_train", n_train, 10)
+    n_val = _check_int("n_val", n_val, 10)
+    n_test = _check_int("n_test", n_test, 10)
+    side = _check_int("side", side, SIDE // 2)
+    seed = _check_int("seed", seed, 0)
+    arrays = None
+    if cache:
+        folder = Path(CACHE_DIR if cache_dir is None else cache_dir)
+        path = folder / f"shifted-v{SHIFTED_VERSION}-{n_train}-{n_val}-{n_test}-{side}-seed{seed}.npz"
+        arrays = _load_cached(path, SHIFTED_VERSION)
+    if arrays is None:
+        letters = load_letters(n_train, n_val, n_test, seed=seed, cache=cache, cache_dir=cache_dir)
+        streams = np.random.SeedSequence([seed, side, 9]).spawn(3)
+        arrays = {"version": np.array(SHIFTED_VERSION)}
+        for split, ss in zip(("train", "val", "test"), streams):
+            X = np.rint(letters[f"X_{split}"] * 255).astype(np.uint8)
+            arrays[f"X_{split}"], arrays[f"offsets_{split}"] = _shift_split(X, side, np.random.default_rng(ss))
+            arrays[f"y_{split}"] = letters[f"y_{split}"]
+        if cache:
+            try:
+                _save_atomic(path, arrays)
+            except OSError as err:
+                warnings.warn(f"could not cache the shifted letters at {path} ({err}); they will be rebuilt next time")
+    out = _result(arrays, LETTERS)
+    out["offsets"] = {split: arrays[f"offsets_{split}"].astype(np.int64) for split in ("train", "val", "test")}
     return out

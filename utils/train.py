@@ -22,7 +22,7 @@ def accuracy(model, X, y, batch_size=1000):
 
 
 def train(model, X, y, update, config=None, X_val=None, y_val=None, epochs=10, batch_size=100,
-          lr_schedule=None, rng=0, progress=True, eval_size=2000, schedule_per="epoch"):
+          lr_schedule=None, rng=0, progress=True, eval_size=2000, schedule_per="epoch", max_seconds=None):
     """Train ``model`` in place by mini-batch updates; return its learning curves.
 
     Inputs:
@@ -39,6 +39,8 @@ def train(model, X, y, update, config=None, X_val=None, y_val=None, epochs=10, b
     - progress: show a tqdm progress bar over epochs.
     - eval_size: training accuracy is measured on at most this many training samples.
     - schedule_per: "epoch" (default) or "update": how often lr_schedule is consulted.
+    - max_seconds: optional time budget. Training stops after the first update that ends past it
+      (the epoch is then cut short, and still scored); time spent scoring is not counted.
 
     Returns a dict of lists: ``loss`` (one per update), ``train_acc``, ``val_acc``, ``lr`` and
     ``seconds`` (one per epoch, ``val_acc`` empty without validation data). ``lr`` is the rate of
@@ -59,6 +61,8 @@ def train(model, X, y, update, config=None, X_val=None, y_val=None, epochs=10, b
         bar = tqdm(epoch_iter, desc="training", unit="epoch", leave=True)
         epoch_iter = bar
     start = time.perf_counter()
+    scoring = 0.0  # seconds spent measuring accuracy, left out of the time budget
+    out_of_time = False
     for epoch in epoch_iter:
         if lr_schedule is not None and not per_update:
             for c in configs.values():
@@ -76,11 +80,16 @@ def train(model, X, y, update, config=None, X_val=None, y_val=None, epochs=10, b
                     c["learning_rate"] = lr
             for name in model.params:
                 model.params[name], configs[name] = update(model.params[name], grads[name], configs[name])
+            if max_seconds is not None and time.perf_counter() - start - scoring > max_seconds:
+                out_of_time = True
+                break
+        scored = time.perf_counter()
         sub = rng.choice(n, size=min(n, eval_size), replace=False)
         history["train_acc"].append(accuracy(model, X[sub], y[sub]))
         if X_val is not None:
             history["val_acc"].append(accuracy(model, X_val, y_val))
         history["lr"].append(next(iter(configs.values()), {}).get("learning_rate"))
+        scoring += time.perf_counter() - scored
         history["seconds"].append(time.perf_counter() - start)
         if bar is not None:
             post = {"loss": f"{np.mean(history['loss'][-max(1, n // batch_size):]):.3f}",
@@ -88,4 +97,8 @@ def train(model, X, y, update, config=None, X_val=None, y_val=None, epochs=10, b
             if history["val_acc"]:
                 post["val"] = f"{history['val_acc'][-1]:.3f}"
             bar.set_postfix(post)
+        if out_of_time:
+            break
+    if bar is not None:
+        bar.close()
     return history
