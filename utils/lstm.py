@@ -127,19 +127,19 @@ def lstm_backward(dh, cache, dc_last=None):
     dnext_h = np.zeros((n, hidden), dtype=dtype)
     dnext_c = np.zeros((n, hidden), dtype=dtype) if dc_last is None else dc_last.astype(dtype, copy=True)
     wh_t = np.ascontiguousarray(Wh.T, dtype=dtype)  # (4H, H)
+    # what depends on the forward pass only, for all steps at once (few large operations, not T small ones)
+    slopes = one_minus_sig - (gates - sig) * gates  # (T, N, 4H): s (1 - s) on i, f, o; 1 - g^2 on g
+    through_h = gates[:, :, 3 * hidden:] * (1 - tanh_cs * tanh_cs)  # (T, N, H): d c_t / d h_t = o tanh'(c_t)
     for t in range(t_len - 1, -1, -1):
-        gate, tc, da_t = gates[t], tanh_cs[t], da[t]
-        i, f, g, o = gate[:, :hidden], gate[:, hidden:2 * hidden], gate[:, 2 * hidden:3 * hidden], gate[:, 3 * hidden:]
+        gate, da_t = gates[t], da[t]
         dh_t = dh_tm[t] + dnext_h  # direct gradient plus what came back from step t + 1
-        dnext_c += dh_t * o * (1 - tc * tc)  # the gradient on c_t
-        np.multiply(dnext_c, g, out=da_t[:, :hidden])
-        np.multiply(dnext_c, cs[t], out=da_t[:, hidden:2 * hidden])
-        np.multiply(dnext_c, i, out=da_t[:, 2 * hidden:3 * hidden])
-        np.multiply(dh_t, tc, out=da_t[:, 3 * hidden:])
-        slope = gate - sig  # sigmoid' = s (1 - s) on i, f, o; tanh' = 1 - g^2 on g
-        slope *= gate
-        da_t *= one_minus_sig - slope
-        dnext_c *= f
+        dnext_c += dh_t * through_h[t]  # the gradient on c_t
+        np.multiply(dnext_c, gate[:, 2 * hidden:3 * hidden], out=da_t[:, :hidden])  # to i: dc * g
+        np.multiply(dnext_c, cs[t], out=da_t[:, hidden:2 * hidden])  # to f: dc * c_{t-1}
+        np.multiply(dnext_c, gate[:, :hidden], out=da_t[:, 2 * hidden:3 * hidden])  # to g: dc * i
+        np.multiply(dh_t, tanh_cs[t], out=da_t[:, 3 * hidden:])  # to o: dh * tanh(c_t)
+        da_t *= slopes[t]
+        dnext_c *= gate[:, hidden:2 * hidden]
         dnext_h = da_t @ wh_t
     da_flat = da.reshape(t_len * n, 4 * hidden)
     dx = (da_flat @ Wx.T.astype(dtype, copy=False)).reshape(t_len, n, d).transpose(1, 0, 2)
