@@ -24,6 +24,9 @@ them without depending on a student's own answer. Sequences (11-14) are batch-fi
   truncated BPTT (``truncated_bptt``, and ``tbptt_train`` for any model and update rule) (11_rnn)
 - ``utils.temporal``: affine layer and masked softmax cross-entropy at every time step (11_rnn)
 - ``utils.clipping``: gradient clipping by global norm and by value (11_rnn)
+- ``utils.lstm``, ``utils.gru``: LSTM (gates i, f, g, o; final cell state in and out) and GRU
+  (PyTorch's convention) steps and layers with BPTT; ``utils.bidirectional``: either of them, or the
+  RNN, run both ways over masked sequences (12_lstm_gru)
 - ``utils.sequences``: synthetic sequence tasks (recall, adding, parity) made from a seed
 - ``utils.synthetic``: small 2-D data sets (separable blobs, XOR, ...) made from a seed
 - ``utils.plotting``: decision boundaries and learning curves
