@@ -967,7 +967,7 @@ NOTE_FLOOD = ["raise ValueError('x' * 3000)\n"] * 3000
 # 7. tens of thousands of empty folders (no bytes of files, but inodes and blocks)
 DIR_FLOOD = """
 import os
-for _i in range(40000):
+for _i in range(24000):
     os.mkdir('f%d' % _i)
 """
 
@@ -1189,7 +1189,8 @@ MAIN = {
     "header_bomb": Sub(ref_with(one_hot=HEADER_BOMB), NOT_ONE_HOT, ("crashed", "timed out"), exact=False),
     "array_bomb": Sub(ref_with(one_hot=ARRAY_BOMB), NOT_ONE_HOT, ("crashed", "timed out"), exact=False),
     "note_flood": Sub(lambda ctx: ctx.nb("ref", NOTE_FLOOD), ALL),
-    "dir_flood": Sub(ref_with(DIR_FLOOD), ALL, "crashed"),
+    # stopped by the entry cap ("crashed"), or on a busy machine by the cell's time limit first
+    "dir_flood": Sub(ref_with(DIR_FLOOD), ALL, ("crashed", "timed out"), exact=False),
     "stat_hidden": Sub(ref_with(STAT_HIDDEN, base="stub"), (), TAMPER),
     "=HYPERLINK(honest)": Sub(ref_with(), ALL),
 }

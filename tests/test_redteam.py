@@ -665,7 +665,8 @@ def test_a_flood_of_failing_cells_gives_short_feedback(report):
 def test_empty_folders_count_against_the_quota(report):
     """Class 7: folders cost disk and inodes too; the flood is stopped and its cell skipped."""
     r = result(report, "dir_flood")
-    assert any("files and folders" in n or "MB of files" in n for n in r.notes), r.notes
+    assert any("files and folders" in n or "MB of files" in n or "did not finish" in n for n in r.notes), r.notes
+    assert r.violations == []  # a flood is a crash (or a time-out), not tampering
 
 
 def test_stat_of_hidden_files_is_refused(report):
