@@ -45,8 +45,12 @@ ENABLE = ("to run them: `apt-get install chromium` (Debian/Ubuntu; or set CHROMI
 
 
 def _find_chromium():
-    candidates = [os.environ.get("CHROMIUM"), "/usr/lib/chromium/chromium", shutil.which("chromium"),
-                  shutil.which("chromium-browser"), shutil.which("google-chrome")]
+    """$CHROMIUM if set (only it), else the Debian package's binary, else one on PATH."""
+    if os.environ.get("CHROMIUM"):
+        candidates = [os.environ["CHROMIUM"]]
+    else:  # the real binary first: /usr/bin/chromium is a shell wrapper around it
+        candidates = ["/usr/lib/chromium/chromium", shutil.which("chromium"), shutil.which("chromium-browser"),
+                      shutil.which("google-chrome")]
     for c in candidates:
         if c and os.path.isfile(c) and os.access(c, os.X_OK):
             return c
@@ -59,7 +63,8 @@ except ImportError:
     pytest.skip(f"browser tests skipped: Playwright is not installed; {ENABLE}", allow_module_level=True)
 CHROMIUM = _find_chromium()
 if CHROMIUM is None:
-    pytest.skip(f"browser tests skipped: no Chromium found; {ENABLE}", allow_module_level=True)
+    pytest.skip(f"browser tests skipped: no Chromium found{' at $CHROMIUM' if os.environ.get('CHROMIUM') else ''}; "
+                f"{ENABLE}", allow_module_level=True)
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
