@@ -17,3 +17,12 @@ def test_bench_notebooks_prints_time_and_peak_memory(capsys, monkeypatch):
     assert float(seconds) > 0
     if sys.platform.startswith("linux"):
         assert 10 < float(peak) < 4096, f"implausible peak memory {peak} MiB"
+
+
+def test_bench_ctc_prints_its_times():
+    from autograder.bench_ctc import bench_ctc
+
+    lines = []
+    ours, theirs, ratio = bench_ctc(repeats=1, print_fn=lines.append)
+    assert ours > 0 and lines and lines[-1].startswith("utils ")
+    assert (theirs is None) == (ratio is None)
