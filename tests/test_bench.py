@@ -19,7 +19,6 @@ def test_bench_notebooks_prints_time_and_peak_memory(capsys, monkeypatch):
         assert 10 < float(peak) < 4096, f"implausible peak memory {peak} MiB"
 
 
-<<<<<<< HEAD
 @pytest.mark.slow
 @pytest.mark.parametrize("with_torch", [True, False])
 def test_bench_kernels_prints_both_dtypes_and_the_gemm_rate(capsys, monkeypatch, with_torch):
@@ -42,7 +41,8 @@ def test_bench_kernels_rejects_unknown_names():
 
     with pytest.raises(SystemExit):
         bench_kernels.main(["no-such-kernel"])
-=======
+
+
 def test_bench_ctc_prints_its_times():
     from autograder.bench_ctc import bench_ctc
 
@@ -50,4 +50,3 @@ def test_bench_ctc_prints_its_times():
     ours, theirs, ratio = bench_ctc(repeats=1, print_fn=lines.append)
     assert ours > 0 and lines and lines[-1].startswith("utils ")
     assert (theirs is None) == (ratio is None)
->>>>>>> ctc
