@@ -279,8 +279,8 @@ def test_kit_utils_withholds_later_answers_and_keeps_earlier_ones(kits, k, tmp_p
 
 @pytest.mark.parametrize("k", ALL_K)
 def test_kit_notebooks_use_nothing_withheld(kits, k):
-    """No notebook of the kit imports or calls from utils a function the kit withholds: its
-    experiments must run on the student's own functions."""
+    """No notebook of the kit imports or calls from utils a function the kit withholds (or a class
+    with a withheld method): its experiments must run on the student's own functions."""
     kit, withheld = kits[k]
     by_name = {(w.module, w.qualname) for w in withheld.values()}
     graded_later = {f for a in ASSIGNMENTS[k:] for cs in assignment(a).cases.values() for c in cs for f in c.functions}
@@ -295,7 +295,8 @@ def test_kit_notebooks_use_nothing_withheld(kits, k):
             for node in ast.walk(tree):
                 if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("utils"):
                     for alias in node.names:
-                        if (node.module, alias.name) in by_name:
+                        if (node.module, alias.name) in by_name or any(
+                                m == node.module and q.startswith(f"{alias.name}.") for m, q in by_name):
                             problems.append(f"{a} imports {node.module}.{alias.name}")
                         if node.module == "utils":
                             modules[alias.asname or alias.name] = f"utils.{alias.name}"
@@ -508,3 +509,21 @@ def test_the_probe_finds_the_answers_in_the_full_utils(tmp_path):
     for a in ASSIGNMENTS:
         for gid in assignment(a).info.tests:
             assert all(ok[(a, gid)]), (a, gid)
+
+
+def test_visible_check_runs_the_notebook_and_reports_each_test(tmp_path):
+    """`check --visible` in the repository is what `check` does in a kit: the notebook from a fresh
+    kernel, each visible test, the cells that raised, and no hidden test."""
+    name = "01_softmax"
+    asg = assignment(name)
+    nb = with_cells(released_notebook(name), {"softmax": asg.info.solution_code["softmax"]})
+    path = tmp_path / f"{name}.ipynb"
+    path.write_text(json.dumps(nb))
+    r = subprocess.run([sys.executable, "-m", "autograder", "check", "--visible", str(path)], capture_output=True,
+                       text=True, cwd=paths.ROOT, timeout=600)
+    assert r.returncode == 1, r.stdout + r.stderr  # not all visible tests pass
+    assert "structure: ok" in r.stdout
+    assert "ok   test_softmax_basic" in r.stdout and "ok   test_softmax_stable" in r.stdout
+    assert "FAIL test_one_hot" in r.stdout and "not written yet" in r.stdout
+    assert "visible tests: 2/6 passed (4/11 points)" in r.stdout
+    assert "hidden tests" in r.stdout and "when your instructor grades" in r.stdout
