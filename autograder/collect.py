@@ -61,8 +61,7 @@ class _Entry:
         self.late, self.lms_folder = late, lms_folder
 
 
-def _entries_from_zip(path, assignment, skipped):
-    zf = zipfile.ZipFile(path)
+def _entries_from_zip(zf, path, assignment, skipped):
     entries = []
     for info in zf.infolist():
         if info.is_dir():
@@ -135,15 +134,24 @@ def collect(assignment, sources, dest, log=print):
     {student: [file names written]}. Writes ``dest/collected.csv``."""
     dest = Path(dest)
     dest.mkdir(parents=True, exist_ok=True)
-    skipped, entries = [], []
-    for src in sources:
-        src = Path(src)
-        if src.is_file() and zipfile.is_zipfile(src):
-            entries += _entries_from_zip(src, assignment, skipped)
-        elif src.is_dir():
-            entries += _entries_from_folder(src, assignment, skipped)
-        else:
-            raise SystemExit(f"{src}: not a folder or a zip file")
+    skipped, entries, zips = [], [], []
+    try:
+        for src in sources:
+            src = Path(src)
+            if src.is_file() and zipfile.is_zipfile(src):
+                zips.append(zipfile.ZipFile(src))
+                entries += _entries_from_zip(zips[-1], src, assignment, skipped)
+            elif src.is_dir():
+                entries += _entries_from_folder(src, assignment, skipped)
+            else:
+                raise SystemExit(f"{src}: not a folder or a zip file")
+        return _write(assignment, entries, dest, skipped, log)
+    finally:
+        for zf in zips:
+            zf.close()
+
+
+def _write(assignment, entries, dest, skipped, log):
     by_student = {}
     for e in entries:
         by_student.setdefault(e.student, []).append(e)
