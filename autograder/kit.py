@@ -5,11 +5,12 @@ or publish week by week:
 
 - ``assignments/<a>/<a>.ipynb`` for the assignments 01..k, as released (``assignments/``);
 - ``utils/``, rewritten so that every function taught in assignment k or later has no body:
-  calling it raises ``NotImplementedError`` saying after which assignment it is released. Aliases
+  calling it raises ``NotImplementedError`` saying after which assignment it is released, and its
+  docstring is the released notebook's (or the first line of utils' own). Aliases
   count (the same name defined in another utils module, e.g. 04's ``sigmoid``), and so does code
   built on them: a function or method that calls a withheld function is withheld until the last
-  of them is released, and a private helper only withheld code used goes with it. Signatures,
-  docstrings and the modules' structure stay, so imports of what earlier assignments taught work;
+  of them is released, and a private helper only withheld code used goes with it. Signatures and
+  the modules' structure stay, so imports of what earlier assignments taught work;
 - ``autograder/``: only ``check`` for students (``visible.py``), which runs the visible tests and
   checks the notebook's structure; nothing of the judge;
 - ``README.md`` for students, ``requirements.txt``, ``pyproject.toml``, ``data/README.md``.
@@ -148,10 +149,26 @@ def _message(w):
             f"it is released after assignment {w.release}")
 
 
-def rewrite_module(source, withheld):
+def _docstring(text, indent):
+    """A docstring's source lines at ``indent``."""
+    text = text.strip("\n").replace('"' * 3, "'" * 3)
+    prefix = "r" if "\\" in text else ""
+    lines = text.splitlines() or [""]
+    q = '"' * 3
+    if len(lines) == 1:
+        return [f"{indent}{prefix}{q}{lines[0]}{q}\n"]
+    return ([f"{indent}{prefix}{q}{lines[0]}\n"] + [f"{indent}{line}\n" if line.strip() else "\n" for line in lines[1:]]
+            + [f"{indent}{q}\n"])
+
+
+def rewrite_module(source, withheld, docstrings=None):
     """Return ``source`` with the bodies of the withheld functions and methods ({qualname:
-    Withheld}) replaced by a ``raise NotImplementedError(...)``, their signature, decorators and
-    docstring kept. The rest of the module (comments included) is left as it is."""
+    Withheld}) replaced by a ``raise NotImplementedError(...)``; signature and decorators kept.
+    The docstring becomes ``docstrings[qualname]`` (the released notebook's, which says no more than
+    what students see) or else the first line of the original (a utils docstring can say more
+    than the contract: a formula that is the answer). The rest of the module, comments included,
+    is left as it is."""
+    docstrings = docstrings or {}
     tree = ast.parse(source)
     lines = source.splitlines(keepends=True)
     edits = []  # (first line index, end line index exclusive, replacement lines)
@@ -159,26 +176,20 @@ def rewrite_module(source, withheld):
         if qualname not in withheld:
             continue
         body = node.body
-        doc = ast.get_docstring(node, clean=False) is not None
+        if body[0].lineno == node.lineno:
+            raise ValueError(f"{qualname}: a body on the def line is not supported")
         indent = " " * body[0].col_offset
-        first = body[1].lineno - 1 if doc and len(body) > 1 else (None if doc else body[0].lineno - 1)
-        if doc and body[0].end_lineno == node.lineno:
-            raise ValueError(f"{qualname}: a docstring on the def line is not supported")
-        if doc and first is None:  # only a docstring: nothing to remove
-            start = body[0].end_lineno
-            end = start
-        else:
-            start = first
-            end = body[-1].end_lineno
-            if not doc and body[0].lineno == node.lineno:
-                raise ValueError(f"{qualname}: a body on the def line is not supported")
+        original = ast.get_docstring(node)
+        doc = docstrings.get(qualname) or (original.strip().splitlines()[0] if original and original.strip() else "")
+        start, end = body[0].lineno - 1, body[-1].end_lineno
         # comments and blank lines indented under the function after its last statement go too
         while end < len(lines) and (not lines[end].strip() or
                                     (lines[end][:1].isspace() and lines[end].lstrip().startswith("#"))):
             end += 1
         while end > start and not lines[end - 1].strip():
             end -= 1
-        stub = [f"{indent}raise NotImplementedError({_message(withheld[qualname])!r})\n"]
+        stub = (_docstring(doc, indent) if doc else []) + [
+            f"{indent}raise NotImplementedError({_message(withheld[qualname])!r})\n"]
         edits.append((start, end, stub))
     for start, end, stub in sorted(edits, reverse=True):
         lines[start:end] = stub
@@ -187,16 +198,42 @@ def rewrite_module(source, withheld):
     return out
 
 
-def write_utils(k, dest, solutions=paths.SOLUTIONS, utils_dir=UTILS):
+def released_docstrings(withheld, assignments=paths.ASSIGNMENTS):
+    """{(module, qualname): docstring} of the withheld functions an assignment teaches, taken from
+    the solution cell of the same name in that assignment's released notebook."""
+    found = {}
+    for (m, q), w in withheld.items():
+        path = Path(assignments) / w.release / f"{w.release}.ipynb"
+        if not w.taught or not path.is_file():
+            continue
+        for cell in json.loads(path.read_text(encoding="utf-8"))["cells"]:
+            meta = cell.get("metadata", {}).get("nbgrader", {})
+            if cell.get("cell_type") != "code" or not meta.get("solution"):
+                continue
+            src = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+            try:
+                tree = ast.parse(src)
+            except SyntaxError:
+                continue
+            for node in tree.body:
+                if isinstance(node, ast.FunctionDef) and node.name == q and ast.get_docstring(node):
+                    found[(m, q)] = ast.get_docstring(node)
+    return found
+
+
+def write_utils(k, dest, solutions=paths.SOLUTIONS, utils_dir=UTILS, assignments=paths.ASSIGNMENTS):
     """Write the kit's ``utils`` for assignment ``k`` into ``dest``; return the withheld plan."""
     withheld = plan(k, solutions, utils_dir)
+    docs = released_docstrings(withheld, assignments)
     dest = Path(dest)
     dest.mkdir(parents=True, exist_ok=True)
     for p in sorted(Path(utils_dir).glob("*.py")):
         mod = f"utils.{p.stem}"
         mine = {q: w for (m, q), w in withheld.items() if m == mod}
         text = p.read_text(encoding="utf-8")
-        (dest / p.name).write_text(rewrite_module(text, mine) if mine else text, encoding="utf-8")
+        if mine:
+            text = rewrite_module(text, mine, {q: d for (m, q), d in docs.items() if m == mod})
+        (dest / p.name).write_text(text, encoding="utf-8")
     return withheld
 
 
@@ -325,7 +362,7 @@ def build_kit(k, out, solutions=paths.SOLUTIONS, assignments=paths.ASSIGNMENTS, 
         for f in sorted(src.iterdir()):  # the released notebook and any data file released with it
             if f.is_file() and not f.is_symlink() and f.suffix not in (".py", ".pyc", ".pkl", ".pickle", ".npy", ".npz"):
                 shutil.copyfile(f, out / "assignments" / a / f.name)
-    withheld = write_utils(k, out / "utils", solutions)
+    withheld = write_utils(k, out / "utils", solutions, assignments=assignments)
     pkg = out / "autograder"
     pkg.mkdir()
     (pkg / "__init__.py").write_text(KIT_INIT)

@@ -320,7 +320,10 @@ def test_rewrite_keeps_signature_docstring_and_the_rest():
 
 
         def gone(x, axis=-1):
-            """Contract: x (N, D) -> (N, D)."""
+            """Contract: x (N, D) -> (N, D).
+
+            Computed as exp(x - max) / sum: a line that gives the answer away.
+            """
             shifted = x - x.max(axis=axis, keepdims=True)  # the idea
             # a hint in a comment
             return np.exp(shifted)
@@ -336,7 +339,11 @@ def test_rewrite_keeps_signature_docstring_and_the_rest():
                                   "Net.loss": Withheld("utils.m", "Net.loss", "05_mlp", False)})
     assert "def gone(x, axis=-1):" in out and "Contract: x (N, D) -> (N, D)." in out
     assert "shifted" not in out and "hint" not in out and "trailing" not in out and "np.exp" not in out
+    assert "gives the answer away" not in out  # only the first line of utils' own docstring is kept
     assert "return x + 1  # stays" in out and "# a comment of the module" in out
+    again = rewrite_module(source, {"gone": Withheld("utils.m", "gone", "05_mlp", True)},
+                           {"gone": "The notebook's contract.\n\nInputs: x."})
+    assert '"""The notebook\'s contract.' in again and "Contract: x" not in again  # the notebook's docstring
     ns = {}
     exec(out, ns)
     assert ns["kept"](1) == 2
