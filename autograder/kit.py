@@ -349,8 +349,10 @@ def build_kit(k, out, solutions=paths.SOLUTIONS, assignments=paths.ASSIGNMENTS, 
     if out.exists():
         if not force:
             raise SystemExit(f"{out} exists: pass --force to replace it")
-        if not (out / "assignments").is_dir() or not (out / "utils").is_dir():
-            raise SystemExit(f"{out} does not look like a kit; not replacing it")
+        root = paths.ROOT.resolve()
+        if not (out / "kit.json").is_file() or (out / "solutions").exists() or \
+                out.resolve() == root or root.is_relative_to(out.resolve()):
+            raise SystemExit(f"{out} is not a kit written before; not replacing it")
         shutil.rmtree(out)
     out.mkdir(parents=True)
     up_to = names[: names.index(k) + 1]

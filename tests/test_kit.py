@@ -353,6 +353,17 @@ def test_rewrite_keeps_signature_docstring_and_the_rest():
         ns["Net"]().loss(None)
 
 
+def test_kit_replaces_only_a_kit(tmp_path):
+    with pytest.raises(SystemExit, match="not a kit written before"):
+        build_kit(1, paths.ROOT, force=True)  # never the course folder
+    (tmp_path / "mine").mkdir()
+    with pytest.raises(SystemExit, match="exists"):
+        build_kit(1, tmp_path / "mine")
+    build_kit(1, tmp_path / "kit")
+    build_kit(2, tmp_path / "kit", force=True)
+    assert json.loads((tmp_path / "kit" / "kit.json").read_text())["up_to"] == ASSIGNMENTS[1]
+
+
 def test_plan_counts_aliases_and_code_built_on_withheld_functions():
     p = plan(4)
     assert ("utils.perceptron", "sigmoid") in p and ("utils.layers", "sigmoid") in p  # an alias of 04's sigmoid
