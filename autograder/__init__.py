@@ -9,4 +9,8 @@ Run ``python -m autograder --help`` for the commands. The pieces:
 - ``runner``:    the child process that executes a student's code, confined by ``sandbox``
 - ``judge``:     computes reference outputs and compares them with a student's
 - ``grade``:     grades a class in parallel, resumably, and writes CSVs and feedback
+- ``kit``:       writes a student kit, "the course up to assignment k", with none of the answers
+- ``visible``:   ``check`` as a kit has it: visible tests from a fresh kernel, the notebook's structure
+- ``collect``:   gathers submissions (folders, nbgrader's submitted/, Canvas or Moodle zips) and
+                 returns feedback folders
 """

@@ -42,6 +42,12 @@ def cmd_grade(args):
 
 def cmd_check(args):
     """Grade one notebook, for a student or self-learner checking their own work."""
+    if args.visible:  # what `check` does in a student kit: visible tests and structure only
+        from . import visible
+
+        report = visible.check(args.notebook, args.assignment, cell_seconds=max(args.cell_seconds, 600.0))  # experiments run too
+        visible.print_report(report)
+        sys.exit(0 if report.ok else 1)
     from .grade import _prepare_mpl_cache
     from .judge import Assignment, grade_submission
 
@@ -137,6 +143,29 @@ def cmd_export(args):
         print(f"wrote {args.to}")
 
 
+def cmd_kit(args):
+    from .kit import build_kit
+
+    withheld = build_kit(args.k, args.out, force=args.force)
+    out = Path(args.out)
+    files = sorted(p for p in out.rglob("*") if p.is_file())
+    taught = sorted({w.release for w in withheld.values()})
+    print(f"wrote the student kit to {out}/: {len(files)} files, {sum(p.stat().st_size for p in files) / 1e3:.0f} kB; "
+          f"{len(withheld)} functions of utils withheld (taught in {', '.join(taught) or 'none'})")
+
+
+def cmd_collect(args):
+    from .collect import collect
+
+    collect(args.assignment, args.sources, args.to)
+
+
+def cmd_feedback(args):
+    from .collect import return_feedback
+
+    return_feedback(args.graded, args.to, args.collected, make_zip=not args.no_zip)
+
+
 def cmd_summary(args):
     from .judge import SubmissionResult
     from .report import summary_table
@@ -179,6 +208,8 @@ def main(argv=None):
     c.add_argument("notebook")
     c.add_argument("--assignment", help="default: the notebook's file name")
     c.add_argument("--cache", default=str(paths.ROOT / "out" / ".check"), help=argparse.SUPPRESS)
+    c.add_argument("--visible", action="store_true", help="what check does in a student kit: the visible tests "
+                   "from a fresh kernel and the notebook's structure, no hidden tests")
     limit_options(c)
     c.set_defaults(func=cmd_check)
 
@@ -192,6 +223,26 @@ def main(argv=None):
     e.add_argument("graded", nargs="+", help="the --out folders of `grade`")
     e.add_argument("--to", default="-", help="output CSV (default: stdout)")
     e.set_defaults(func=cmd_export)
+
+    k = sub.add_parser("kit", help="write the student kit for the course up to assignment K (no answers in it)")
+    k.add_argument("k", help="the assignment: its number (5) or name (05_mlp)")
+    k.add_argument("--out", required=True, help="the kit's folder (must not exist)")
+    k.add_argument("--force", action="store_true", help="replace a kit written there before")
+    k.set_defaults(func=cmd_kit)
+
+    co = sub.add_parser("collect", help="gather submissions (a folder of notebooks, student folders, nbgrader's "
+                        "submitted/, a Canvas or Moodle zip) into TO/<student>/<assignment>.ipynb")
+    co.add_argument("assignment")
+    co.add_argument("sources", nargs="+", help="folders or zip files")
+    co.add_argument("--to", required=True, help="the submissions folder to write (what `grade` reads)")
+    co.set_defaults(func=cmd_collect)
+
+    fb = sub.add_parser("feedback", help="feedback folders ready to return: TO/<student>/ and TO.zip")
+    fb.add_argument("graded", help="the --out folder of `grade`")
+    fb.add_argument("--to", required=True)
+    fb.add_argument("--collected", help="collected.csv of `collect`: name the folders as the LMS expects")
+    fb.add_argument("--no-zip", action="store_true")
+    fb.set_defaults(func=cmd_feedback)
 
     s = sub.add_parser("summary", help="print the table of a graded folder")
     s.add_argument("graded")
