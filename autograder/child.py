@@ -46,17 +46,22 @@ SETUP_SECONDS = 60  # to hand the runner its setup message
 
 def _folder_usage(path, limit, max_entries=MAX_ENTRIES):
     """(bytes, entries) under ``path``, folders counted like files; stops early once past a limit.
-    Never follows a link, never opens anything but folders (by a descriptor relative to their
-    parent, without following links)."""
+    Never follows a link and holds at most two descriptors, however many folders there are (the
+    pending ones are kept as paths relative to the top, opened one at a time with O_NOFOLLOW)."""
     total, count = 0, 0
     flags = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0)
     try:
-        stack = [os.open(path, flags)]
+        top = os.open(path, flags)
     except OSError:
         return 0, 0
     try:
+        stack = ["."]
         while stack and total <= limit and count <= max_entries:
-            fd = stack.pop()
+            rel = stack.pop()
+            try:
+                fd = os.open(rel, flags, dir_fd=top)
+            except OSError:
+                continue
             try:
                 with os.scandir(fd) as it:
                     for entry in it:
@@ -67,71 +72,70 @@ def _folder_usage(path, limit, max_entries=MAX_ENTRIES):
                             continue
                         total += st.st_blocks * 512
                         if entry.is_dir(follow_symlinks=False) and count <= max_entries:
-                            try:
-                                stack.append(os.open(entry.name, flags, dir_fd=fd))
-                            except OSError:
-                                pass
+                            stack.append(entry.name if rel == "." else rel + "/" + entry.name)
             except OSError:
                 pass
             finally:
                 os.close(fd)
     finally:
-        for fd in stack:
-            os.close(fd)
+        os.close(top)
     return total, count
 
 
-def remove_tree(path):
+def remove_tree(path, max_steps=1_000_000):
     """Remove a folder the student's process filled, whatever it holds: no recursion (a chain of
-    thousands of nested folders is fine), no link followed. Returns True when it is gone."""
+    thousands of nested folders is fine), no link followed, one descriptor at a time (it walks
+    down into a folder and back up through its ``..``), a bounded number of steps. Returns True
+    when the folder is gone."""
     flags = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0)
-    for _ in range(3):
-        try:
-            stack = [(os.open(path, flags), None)]
-        except FileNotFoundError:
-            return True
-        except OSError:
-            break
-        while stack:
-            fd, _name = stack[-1]
-            descended = False
+    try:
+        fd = os.open(path, flags)
+    except FileNotFoundError:
+        return True
+    except OSError:
+        return False
+    depth, steps = 0, 0
+    try:
+        while steps < max_steps:
+            steps += 1
             try:
                 with os.scandir(fd) as it:
                     entries = list(it)
             except OSError:
                 entries = []
+            child = None
             for entry in entries:
+                steps += 1
                 try:
                     if entry.is_dir(follow_symlinks=False):
                         try:
                             os.rmdir(entry.name, dir_fd=fd)
                         except OSError:
-                            stack.append((os.open(entry.name, flags, dir_fd=fd), entry.name))
-                            descended = True
+                            child = os.open(entry.name, flags, dir_fd=fd)
                             break
                     else:
                         os.unlink(entry.name, dir_fd=fd)
                 except OSError:
                     pass
-            if descended:
+            if child is not None:
+                os.close(fd)
+                fd, depth = child, depth + 1
                 continue
-            stack.pop()
+            if depth == 0:
+                break
+            parent = os.open("..", flags, dir_fd=fd)  # back up; the emptied folder goes next round
             os.close(fd)
-            if stack and _name is not None:
-                try:
-                    os.rmdir(_name, dir_fd=stack[-1][0])
-                except OSError:
-                    pass
-        try:
-            os.rmdir(path)
-            return True
-        except FileNotFoundError:
-            return True
-        except OSError:
-            try:
-                os.chmod(path, 0o700)
-            except OSError:
-                pass
+            fd, depth = parent, depth - 1
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+    try:
+        os.rmdir(path)
+    except FileNotFoundError:
+        return True
+    except OSError:
+        pass
     return not os.path.lexists(path)
 
 

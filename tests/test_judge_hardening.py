@@ -193,3 +193,28 @@ def test_taught_functions_leave_no_original_behind(name):
     assert out["errors"] == [] and set(out["called"]) >= set(flat.values())
     if name == "04_perceptron":  # the same function under its name in another utils module
         assert "utils.layers.sigmoid" in out["stubbed"]
+
+
+def test_disk_scans_hold_few_descriptors(tmp_path):
+    """A flood of folders must not exhaust the judge's descriptors (it grades others meanwhile)."""
+    for i in range(400):
+        (tmp_path / "w" / f"d{i}" / "e").mkdir(parents=True)
+    before = len(os.listdir("/proc/self/fd"))
+    opened = []
+    real_open = os.open
+
+    def counting_open(*args, **kwargs):
+        fd = real_open(*args, **kwargs)
+        opened.append(fd)
+        return fd
+
+    import autograder.child as c
+    c.os.open = counting_open
+    try:
+        size, entries = child._folder_usage(str(tmp_path / "w"), 1 << 40)
+        assert entries == 800
+        assert child.remove_tree(str(tmp_path / "w")) is True
+    finally:
+        c.os.open = real_open
+    assert len(os.listdir("/proc/self/fd")) == before
+    assert len(opened) > 100  # (it did open folders, one at a time)
