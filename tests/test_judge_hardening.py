@@ -195,26 +195,39 @@ def test_taught_functions_leave_no_original_behind(name):
         assert "utils.layers.sigmoid" in out["stubbed"]
 
 
-def test_disk_scans_hold_few_descriptors(tmp_path):
-    """A flood of folders must not exhaust the judge's descriptors (it grades others meanwhile)."""
+def test_disk_scans_hold_few_descriptors(tmp_path, monkeypatch):
+    """A flood of folders must not exhaust the judge's descriptors (it grades others meanwhile):
+    the scan and the clean-up hold at most two at any moment, however wide or deep the tree."""
     for i in range(400):
         (tmp_path / "w" / f"d{i}" / "e").mkdir(parents=True)
+    fd = os.open(tmp_path / "w", os.O_RDONLY)
+    for _ in range(300):  # and a chain 300 deep
+        os.mkdir("c", dir_fd=fd)
+        nfd = os.open("c", os.O_RDONLY, dir_fd=fd)
+        os.close(fd)
+        fd = nfd
+    os.close(fd)
     before = len(os.listdir("/proc/self/fd"))
-    opened = []
-    real_open = os.open
+    live, peak = set(), [0]
+    real_open, real_close = os.open, os.close
 
     def counting_open(*args, **kwargs):
-        fd = real_open(*args, **kwargs)
-        opened.append(fd)
-        return fd
+        new = real_open(*args, **kwargs)
+        live.add(new)
+        peak[0] = max(peak[0], len(live))
+        return new
 
-    import autograder.child as c
-    c.os.open = counting_open
-    try:
-        size, entries = child._folder_usage(str(tmp_path / "w"), 1 << 40)
-        assert entries == 800
-        assert child.remove_tree(str(tmp_path / "w")) is True
-    finally:
-        c.os.open = real_open
-    assert len(os.listdir("/proc/self/fd")) == before
-    assert len(opened) > 100  # (it did open folders, one at a time)
+    def counting_close(fd):
+        live.discard(fd)
+        return real_close(fd)
+
+    monkeypatch.setattr(child.os, "open", counting_open)
+    monkeypatch.setattr(child.os, "close", counting_close)
+    size, entries = child._folder_usage(str(tmp_path / "w"), 1 << 40)
+    assert entries == 1100  # 400 + 400 folders, and the chain of 300
+    assert peak[0] <= 2, f"the scan held {peak[0]} descriptors at once"
+    peak[0] = 0
+    assert child.remove_tree(str(tmp_path / "w")) is True
+    assert peak[0] <= 2, f"the clean-up held {peak[0]} descriptors at once"
+    monkeypatch.undo()
+    assert len(os.listdir("/proc/self/fd")) == before and not (tmp_path / "w").exists()
